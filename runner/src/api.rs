@@ -1,0 +1,202 @@
+//! The SecureChange REST API client: Basic auth, XML bodies, the real error
+//! bodies. The host uses it for hooks' ticket reads and for write-back, so
+//! hooks never hold the credentials.
+
+mod error;
+
+pub use error::{ApiError, parse_error_body};
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode, Url, header};
+
+use crate::bindings::Ticket;
+use crate::config::ApiConfig;
+use crate::ticket::{ticket_from_json, ticket_from_xml};
+
+/// Path of the REST API under the server URL.
+pub const API_PATH: &str = "securechangeworkflow/api/securechange/";
+
+/// A connected API client.
+pub struct ApiClient {
+    http: reqwest::Client,
+    base: Url,
+    username: String,
+    password: String,
+}
+
+impl std::fmt::Debug for ApiClient {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("ApiClient")
+            .field("base", &self.base.as_str())
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ApiClient {
+    /// Builds a client for `config`. Redirects are not followed, so the
+    /// credentials only ever go to the configured server.
+    pub fn new(config: &ApiConfig, password: String) -> Result<ApiClient, ApiError> {
+        // Several callers may build clients; only the first install counts.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+
+        let mut builder = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(config.timeout_seconds))
+            .connect_timeout(Duration::from_secs(config.timeout_seconds.min(10)))
+            .user_agent(concat!("hook-runner/", env!("CARGO_PKG_VERSION")));
+        if let Some(ca_file) = &config.ca_file {
+            let pem = std::fs::read(ca_file).map_err(|error| {
+                ApiError::Client(format!(
+                    "failed to read api.ca_file `{}`: {error}",
+                    ca_file.display()
+                ))
+            })?;
+            let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|error| {
+                ApiError::Client(format!(
+                    "api.ca_file `{}` is not a PEM certificate bundle: {error}",
+                    ca_file.display()
+                ))
+            })?;
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        let http = builder.build().map_err(|error| {
+            ApiError::Client(format!("failed to build the HTTP client: {error}"))
+        })?;
+
+        let mut base = config.url.clone();
+        if !base.path().ends_with('/') {
+            base.set_path(&format!("{}/", base.path()));
+        }
+        let base = base
+            .join(API_PATH)
+            .map_err(|error| ApiError::Client(format!("invalid api.url: {error}")))?;
+
+        Ok(ApiClient {
+            http,
+            base,
+            username: config.username.clone(),
+            password,
+        })
+    }
+
+    /// Fetches `tickets/{id}`.
+    pub async fn get_ticket(&self, id: u64) -> Result<Ticket, ApiError> {
+        let url = self.url(&format!("tickets/{id}"))?;
+        let (content_type, body) = self.send(Method::GET, url.clone(), None).await?;
+        let parsed = if content_type.contains("json") {
+            ticket_from_json(&body)
+        } else {
+            ticket_from_xml(&body)
+        };
+        parsed.map_err(|error| ApiError::Body {
+            url: url.to_string(),
+            message: error.to_string(),
+        })
+    }
+
+    /// Writes several fields of one task with a single request, which the
+    /// server applies all or nothing.
+    pub async fn put_fields(
+        &self,
+        ticket: u64,
+        step: u64,
+        task: u64,
+        body: String,
+    ) -> Result<(), ApiError> {
+        let url = self.url(&format!(
+            "tickets/{ticket}/steps/{step}/tasks/{task}/fields"
+        ))?;
+        self.send(Method::PUT, url, Some(body)).await.map(drop)
+    }
+
+    /// Adds a comment to a task.
+    pub async fn post_comment(
+        &self,
+        ticket: u64,
+        step: u64,
+        task: u64,
+        body: String,
+    ) -> Result<(), ApiError> {
+        let url = self.url(&format!(
+            "tickets/{ticket}/steps/{step}/tasks/{task}/comments"
+        ))?;
+        self.send(Method::POST, url, Some(body)).await.map(drop)
+    }
+
+    fn url(&self, path: &str) -> Result<Url, ApiError> {
+        self.base
+            .join(path)
+            .map_err(|error| ApiError::Client(format!("invalid API path `{path}`: {error}")))
+    }
+
+    /// Sends a request and returns the response's content type and body, or
+    /// the server's error.
+    async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<String>,
+    ) -> Result<(String, String), ApiError> {
+        let started = std::time::Instant::now();
+        let mut request = self
+            .http
+            .request(method.clone(), url.clone())
+            .basic_auth(&self.username, Some(&self.password))
+            .header(header::ACCEPT, "application/xml");
+        if let Some(body) = body {
+            request = request
+                .header(header::CONTENT_TYPE, "application/xml")
+                .body(body);
+        }
+        let response = request.send().await.map_err(|source| ApiError::Transport {
+            method: method.to_string(),
+            url: url.to_string(),
+            source,
+        })?;
+
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let text = response
+            .text()
+            .await
+            .map_err(|source| ApiError::Transport {
+                method: method.to_string(),
+                url: url.to_string(),
+                source,
+            })?;
+        tracing::debug!(
+            %method,
+            url = %url,
+            status = status.as_u16(),
+            bytes = text.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "SecureChange API request"
+        );
+
+        if status.is_success() {
+            return Ok((content_type, text));
+        }
+        let (code, message) = parse_error_body(&text);
+        Err(ApiError::Status {
+            method: method.to_string(),
+            url: url.to_string(),
+            status: status.as_u16(),
+            code,
+            message: if status == StatusCode::UNAUTHORIZED && message.is_empty() {
+                "the API rejected the user name or password".to_string()
+            } else {
+                message
+            },
+        })
+    }
+}

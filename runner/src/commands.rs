@@ -1,0 +1,5 @@
+//! One module per subcommand.
+
+mod run;
+
+pub use run::RunCommand;

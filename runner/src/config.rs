@@ -1,0 +1,337 @@
+//! The TOML configuration: where the SecureChange API is, how to log, and
+//! which hooks run on which events.
+//!
+//! Relative paths in the file are resolved against the file's own folder, so
+//! a configuration tree can be moved as a whole.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::bindings::Event;
+use crate::event::{UnknownEvent, parse_event};
+
+/// Environment variable that names the configuration file when `--config`
+/// is not given.
+pub const CONFIG_ENV: &str = "HOOK_RUNNER_CONFIG";
+
+/// File name looked up next to the hook-runner binary when neither
+/// `--config` nor `HOOK_RUNNER_CONFIG` is set.
+pub const DEFAULT_CONFIG_NAME: &str = "hook-runner.toml";
+
+/// Seconds an API request may take when `api.timeout_seconds` is not set.
+pub const DEFAULT_API_TIMEOUT_SECONDS: u64 = 30;
+
+/// A loaded and validated configuration.
+#[derive(Debug)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The SecureChange API connection.
+    pub api: ApiConfig,
+    /// Log destinations.
+    pub log: LogConfig,
+    /// Hooks in file order; this is also the order they run in.
+    pub hooks: Vec<HookConfig>,
+}
+
+/// How to reach the SecureChange REST API.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// Base URL of the SecureChange server, such as `https://sc.example.com`.
+    pub url: reqwest::Url,
+    /// API user name.
+    pub username: String,
+    /// Where the API password comes from.
+    pub password: PasswordSource,
+    /// PEM file with the CA certificates that the server's certificate
+    /// chains to, added to the system's trusted roots.
+    pub ca_file: Option<PathBuf>,
+    /// Per-request timeout in seconds.
+    pub timeout_seconds: u64,
+}
+
+/// Where the API password is read from. The configuration file itself never
+/// holds it, so the file can be world-readable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordSource {
+    /// An environment variable of the hook-runner process.
+    Env(String),
+    /// A file whose first line is the password (readable by root only).
+    File(PathBuf),
+}
+
+/// Log settings from the `[log]` table.
+#[derive(Debug, Clone, Default)]
+pub struct LogConfig {
+    /// A file that log lines are appended to, besides standard error.
+    pub file: Option<PathBuf>,
+    /// A tracing filter such as `info` or `hook_runner=debug`.
+    pub level: Option<String>,
+}
+
+/// One `[[hook]]` entry.
+#[derive(Debug, Clone)]
+pub struct HookConfig {
+    /// Unique name, used in logs and errors.
+    pub name: String,
+    /// Path of the WebAssembly component.
+    pub component: PathBuf,
+    /// Events the hook runs on.
+    pub events: Vec<Event>,
+    /// Workflow names the hook is limited to; empty means every workflow.
+    pub workflows: Vec<String>,
+    /// Step names the hook is limited to, matched against the step named in
+    /// `ticket_info`; empty means every step.
+    pub steps: Vec<String>,
+    /// Values the hook reads through the `config` import.
+    pub settings: BTreeMap<String, String>,
+}
+
+/// A configuration that could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("failed to read config `{}`", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has unknown keys or wrong types.
+    #[error("invalid config `{}`: {message}", path.display())]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// The TOML parser's message, with line, column and the bad text.
+        message: String,
+    },
+    /// A value is well-formed TOML but not acceptable.
+    #[error("invalid config `{}`: {message}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    api: RawApi,
+    #[serde(default)]
+    log: RawLog,
+    #[serde(default, rename = "hook")]
+    hooks: Vec<RawHook>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawApi {
+    url: String,
+    username: String,
+    password_env: Option<String>,
+    password_file: Option<PathBuf>,
+    ca_file: Option<PathBuf>,
+    timeout_seconds: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLog {
+    file: Option<PathBuf>,
+    level: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHook {
+    name: String,
+    component: PathBuf,
+    events: Vec<String>,
+    #[serde(default)]
+    workflows: Vec<String>,
+    #[serde(default)]
+    steps: Vec<String>,
+    #[serde(default)]
+    config: BTreeMap<String, String>,
+}
+
+/// Picks the configuration file: the one given by `--config` or
+/// `HOOK_RUNNER_CONFIG` (clap reads both), else `hook-runner.toml` in the
+/// folder of the running binary.
+pub fn locate(given: Option<&Path>, exe: Option<&Path>) -> PathBuf {
+    if let Some(path) = given {
+        return path.to_path_buf();
+    }
+    let folder = exe.and_then(Path::parent).unwrap_or(Path::new("."));
+    folder.join(DEFAULT_CONFIG_NAME)
+}
+
+impl Config {
+    /// Reads and validates the configuration at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(path, &text)
+    }
+
+    /// Parses configuration text; `path` resolves relative paths and names
+    /// the file in errors.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|error| ConfigError::Syntax {
+            path: path.to_path_buf(),
+            message: error.to_string().trim_end().to_string(),
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+
+        let api = convert_api(raw.api, base).map_err(invalid)?;
+        let log = LogConfig {
+            file: raw.log.file.map(|file| base.join(file)),
+            level: raw.log.level,
+        };
+        let mut hooks = Vec::with_capacity(raw.hooks.len());
+        for raw_hook in raw.hooks {
+            let hook = convert_hook(raw_hook, base).map_err(invalid)?;
+            if hooks.iter().any(|seen: &HookConfig| seen.name == hook.name) {
+                return Err(invalid(format!(
+                    "hook name `{}` is used twice: give each [[hook]] a unique name",
+                    hook.name
+                )));
+            }
+            hooks.push(hook);
+        }
+
+        Ok(Config {
+            path: path.to_path_buf(),
+            api,
+            log,
+            hooks,
+        })
+    }
+}
+
+fn convert_api(raw: RawApi, base: &Path) -> Result<ApiConfig, String> {
+    let url = reqwest::Url::parse(&raw.url).map_err(|error| {
+        format!(
+            "api.url `{}` is not a valid URL ({error}): write it as `https://securechange.example.com`",
+            raw.url
+        )
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!(
+            "api.url `{}` must be an http or https URL with a host, such as `https://securechange.example.com`",
+            raw.url
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!(
+            "api.url `{}` contains credentials: set api.username and api.password_env or api.password_file instead",
+            url.host_str().unwrap_or_default()
+        ));
+    }
+    if raw.username.trim().is_empty() {
+        return Err("api.username is empty: set the SecureChange API user".to_string());
+    }
+    let password = match (raw.password_env, raw.password_file) {
+        (Some(var), None) if !var.trim().is_empty() => PasswordSource::Env(var),
+        (None, Some(file)) => PasswordSource::File(base.join(file)),
+        (Some(_), Some(_)) => {
+            return Err(
+                "api.password_env and api.password_file are both set: keep exactly one".to_string(),
+            );
+        }
+        _ => {
+            return Err(
+                "api has no password source: set api.password_env = \"VARIABLE\" \
+                 or api.password_file = \"/path/to/file\""
+                    .to_string(),
+            );
+        }
+    };
+    let timeout_seconds = raw.timeout_seconds.unwrap_or(DEFAULT_API_TIMEOUT_SECONDS);
+    if timeout_seconds == 0 {
+        return Err("api.timeout_seconds is 0: use a positive number of seconds".to_string());
+    }
+
+    Ok(ApiConfig {
+        url,
+        username: raw.username,
+        password,
+        ca_file: raw.ca_file.map(|file| base.join(file)),
+        timeout_seconds,
+    })
+}
+
+fn convert_hook(raw: RawHook, base: &Path) -> Result<HookConfig, String> {
+    let name = raw.name.trim().to_string();
+    if name.is_empty() {
+        return Err("a [[hook]] has an empty name: set name = \"...\"".to_string());
+    }
+    if raw.events.is_empty() {
+        return Err(format!(
+            "hook `{name}` has no events: set events = [\"ADVANCE\"] or another SCW_EVENT value"
+        ));
+    }
+    let events = raw
+        .events
+        .iter()
+        .map(|event| parse_event(event))
+        .collect::<Result<Vec<_>, UnknownEvent>>()
+        .map_err(|error| format!("hook `{name}`: {error}"))?;
+
+    Ok(HookConfig {
+        name,
+        component: base.join(raw.component),
+        events,
+        workflows: raw.workflows,
+        steps: raw.steps,
+        settings: raw.config,
+    })
+}
+
+impl PasswordSource {
+    /// Reads the password. Its value never appears in an error.
+    pub fn read(&self) -> Result<String, String> {
+        match self {
+            PasswordSource::Env(var) => match std::env::var(var) {
+                Ok(password) if !password.is_empty() => Ok(password),
+                Ok(_) => Err(format!(
+                    "environment variable `{var}` (api.password_env) is empty"
+                )),
+                Err(_) => Err(format!(
+                    "environment variable `{var}` (api.password_env) is not set or not UTF-8"
+                )),
+            },
+            PasswordSource::File(path) => {
+                let text = std::fs::read_to_string(path).map_err(|error| {
+                    format!(
+                        "failed to read api.password_file `{}`: {error}",
+                        path.display()
+                    )
+                })?;
+                let password = text.lines().next().unwrap_or_default().to_string();
+                if password.is_empty() {
+                    return Err(format!(
+                        "api.password_file `{}` is empty: put the password on its first line",
+                        path.display()
+                    ));
+                }
+                Ok(password)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

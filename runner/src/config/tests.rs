@@ -1,0 +1,145 @@
+use super::*;
+
+const VALID: &str = r#"
+[api]
+url = "https://sc.example.com"
+username = "hooks"
+password_env = "SC_PASSWORD"
+
+[log]
+file = "logs/hook-runner.log"
+
+[[hook]]
+name = "risk"
+component = "hooks/risk.wasm"
+events = ["ADVANCE", "create"]
+steps = ["Risk Review"]
+
+[hook.config]
+score_field = "Risk Score"
+"#;
+
+fn parse(text: &str) -> Result<Config, ConfigError> {
+    Config::parse(Path::new("/etc/hook-runner/hook-runner.toml"), text)
+}
+
+fn error_text(text: &str) -> String {
+    match parse(text) {
+        Ok(_) => panic!("config was accepted"),
+        Err(error) => error.to_string(),
+    }
+}
+
+#[test]
+fn valid_config_loads() {
+    let config = parse(VALID).expect("valid config");
+    assert_eq!(config.api.url.as_str(), "https://sc.example.com/");
+    assert_eq!(
+        config.api.password,
+        PasswordSource::Env("SC_PASSWORD".into())
+    );
+    assert_eq!(config.api.timeout_seconds, DEFAULT_API_TIMEOUT_SECONDS);
+    assert_eq!(config.hooks.len(), 1);
+    let hook = &config.hooks[0];
+    assert_eq!(hook.events, vec![Event::Advance, Event::Create]);
+    assert_eq!(
+        hook.component,
+        Path::new("/etc/hook-runner/hooks/risk.wasm")
+    );
+    assert_eq!(hook.settings["score_field"], "Risk Score");
+    assert_eq!(
+        config.log.file.as_deref(),
+        Some(Path::new("/etc/hook-runner/logs/hook-runner.log"))
+    );
+}
+
+#[test]
+fn unknown_key_names_key_and_line() {
+    let text = VALID.replace(
+        "username = \"hooks\"",
+        "username = \"hooks\"\npassword = \"x\"",
+    );
+    let message = error_text(&text);
+    assert!(message.contains("password"), "{message}");
+    assert!(message.contains("line 5, column 1"), "{message}");
+}
+
+#[test]
+fn wrong_type_is_rejected() {
+    let message =
+        error_text(&VALID.replace("events = [\"ADVANCE\", \"create\"]", "events = \"ADVANCE\""));
+    assert!(message.contains("events"), "{message}");
+}
+
+#[test]
+fn unknown_event_is_named() {
+    let message = error_text(&VALID.replace("\"create\"", "\"CREATED\""));
+    assert!(message.contains("`CREATED`"), "{message}");
+    assert!(message.contains("hook `risk`"), "{message}");
+}
+
+#[test]
+fn duplicate_hook_name_is_rejected() {
+    let second = "\n[[hook]]\nname = \"risk\"\ncomponent = \"b.wasm\"\nevents = [\"CLOSE\"]\n";
+    let message = error_text(&format!("{VALID}{second}"));
+    assert!(message.contains("`risk` is used twice"), "{message}");
+}
+
+#[test]
+fn password_source_is_required() {
+    let message = error_text(&VALID.replace("password_env = \"SC_PASSWORD\"", ""));
+    assert!(message.contains("password_env"), "{message}");
+}
+
+#[test]
+fn both_password_sources_are_rejected() {
+    let text = VALID.replace(
+        "password_env = \"SC_PASSWORD\"",
+        "password_env = \"A\"\npassword_file = \"pw\"",
+    );
+    assert!(error_text(&text).contains("both set"));
+}
+
+#[test]
+fn url_with_credentials_is_rejected() {
+    let message =
+        error_text(&VALID.replace("https://sc.example.com", "https://u:secret@sc.example.com"));
+    assert!(message.contains("contains credentials"), "{message}");
+    assert!(!message.contains("secret"), "{message}");
+}
+
+#[test]
+fn non_http_url_is_rejected() {
+    let message = error_text(&VALID.replace("https://sc.example.com", "ftp://sc.example.com"));
+    assert!(message.contains("http or https"), "{message}");
+}
+
+#[test]
+fn locate_defaults_next_to_binary() {
+    let exe = Path::new("/opt/scripts/hook-runner");
+    assert_eq!(
+        locate(Some(Path::new("a.toml")), Some(exe)),
+        PathBuf::from("a.toml")
+    );
+    assert_eq!(
+        locate(None, Some(exe)),
+        PathBuf::from("/opt/scripts/hook-runner.toml")
+    );
+}
+
+#[test]
+fn password_file_first_line_is_used() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("pw");
+    std::fs::write(&file, "s3cret\nignored\n").expect("write");
+    assert_eq!(PasswordSource::File(file).read().as_deref(), Ok("s3cret"));
+}
+
+#[test]
+fn empty_password_file_is_rejected() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("pw");
+    std::fs::write(&file, "\n").expect("write");
+    let error = PasswordSource::File(file).read().err().unwrap_or_default();
+    assert!(error.contains("is empty"), "{error}");
+}

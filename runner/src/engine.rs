@@ -1,0 +1,74 @@
+//! The wasmtime engine: compiling components, the sandbox each hook runs in,
+//! and the limits that stop a runaway hook.
+
+mod host;
+mod limits;
+mod sandbox;
+
+pub use host::{HostState, TicketAccess};
+pub use limits::Limits;
+pub use sandbox::{HookFailure, HookRun, LoadError, LoadedHook};
+
+use wasmtime::component::{HasSelf, Linker};
+use wasmtime::{Config, Engine};
+
+use crate::bindings::Trigger;
+
+/// How often the epoch ticker advances, which bounds how late a time limit
+/// fires and how often a running guest yields to the host.
+pub const EPOCH_TICK: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// A compiled-code engine and the host functions every hook can import.
+pub struct HookEngine {
+    engine: Engine,
+    linker: Linker<HostState>,
+}
+
+impl std::fmt::Debug for HookEngine {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("HookEngine").finish_non_exhaustive()
+    }
+}
+
+/// The engine could not be set up.
+#[derive(Debug, thiserror::Error)]
+#[error("failed to set up the WebAssembly engine: {0}")]
+pub struct EngineError(String);
+
+impl HookEngine {
+    /// Creates the engine and starts its epoch ticker thread, which stops
+    /// when the engine is dropped.
+    pub fn new() -> Result<HookEngine, EngineError> {
+        let mut config = Config::new();
+        config.wasm_component_model(true);
+        config.epoch_interruption(true);
+        let engine = Engine::new(&config).map_err(|error| EngineError(format!("{error:#}")))?;
+
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)
+            .map_err(|error| EngineError(format!("{error:#}")))?;
+        Trigger::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
+            .map_err(|error| EngineError(format!("{error:#}")))?;
+
+        start_epoch_ticker(&engine);
+        Ok(HookEngine { engine, linker })
+    }
+}
+
+fn start_epoch_ticker(engine: &Engine) {
+    let weak = engine.weak();
+    let spawned = std::thread::Builder::new()
+        .name("epoch-ticker".into())
+        .spawn(move || {
+            while let Some(engine) = weak.upgrade() {
+                engine.increment_epoch();
+                drop(engine);
+                std::thread::sleep(EPOCH_TICK);
+            }
+        });
+    if let Err(error) = spawned {
+        // Without the ticker a hook could not be interrupted: every run would
+        // hit its deadline at once, which is safe but useless, so say why.
+        tracing::error!(%error, "failed to start the epoch ticker thread; hooks will time out immediately");
+    }
+}

@@ -1,0 +1,233 @@
+//! Loads a hook component and runs its `on-event` export in a fresh store
+//! with its limits, capturing its output.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use wasmtime::component::Component;
+use wasmtime::{Store, StoreLimitsBuilder, UpdateDeadline};
+use wasmtime_wasi::WasiCtxBuilder;
+use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
+
+use super::host::{HostState, TicketAccess};
+use super::limits::Limits;
+use super::{EPOCH_TICK, HookEngine};
+use crate::bindings::{Event, HookError, Outcome, TicketInfo, TriggerPre};
+
+/// A compiled component, linked and ready to instantiate.
+pub struct LoadedHook {
+    pre: TriggerPre<HostState>,
+    /// The component file.
+    pub path: PathBuf,
+}
+
+impl std::fmt::Debug for LoadedHook {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("LoadedHook")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A component that cannot be used as a hook.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file cannot be read.
+    #[error("failed to read component `{}`: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// Not a valid WebAssembly component.
+    #[error("`{}` is not a valid WebAssembly component: {message}", path.display())]
+    Compile {
+        /// The file.
+        path: PathBuf,
+        /// The compiler's message.
+        message: String,
+    },
+    /// The component does not fit the `trigger` world.
+    #[error("component `{}` does not fit the hook-runner `trigger` world: {message}", path.display())]
+    World {
+        /// The file.
+        path: PathBuf,
+        /// What is missing or mismatched.
+        message: String,
+    },
+}
+
+/// Why a hook run produced no outcome.
+#[derive(Debug, thiserror::Error)]
+pub enum HookFailure {
+    /// The hook returned its `hook-error`.
+    #[error("the hook returned an error{}: {}", if .0.retryable { " (retryable)" } else { "" }, .0.message)]
+    Returned(HookError),
+    /// The hook ran past its wall-clock limit.
+    #[error("the hook did not finish within its time limit of {0:?} and was stopped")]
+    Timeout(Duration),
+    /// The hook tried to grow its memory past the limit.
+    #[error("the hook exceeded its memory limit of {} MiB", .0 >> 20)]
+    Memory(usize),
+    /// The hook trapped or could not be instantiated.
+    #[error("the hook trapped: {0}")]
+    Trap(String),
+}
+
+/// The result of one hook run, with what it printed.
+#[derive(Debug)]
+pub struct HookRun {
+    /// The outcome, or why there is none.
+    pub result: Result<Outcome, HookFailure>,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+    /// SecureChange API failures the hook saw in its ticket reads; a hook
+    /// that fails after one most likely failed because of it.
+    pub api_errors: Vec<String>,
+}
+
+impl HookEngine {
+    /// Compiles `path` and checks it against the `trigger` world.
+    pub fn load(&self, path: &Path) -> Result<LoadedHook, LoadError> {
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let component =
+            Component::new(&self.engine, &bytes).map_err(|error| LoadError::Compile {
+                path: path.to_path_buf(),
+                message: error_chain(&error),
+            })?;
+        let world_error = |error: wasmtime::Error| LoadError::World {
+            path: path.to_path_buf(),
+            message: error_chain(&error),
+        };
+        let instance_pre = self
+            .linker
+            .instantiate_pre(&component)
+            .map_err(world_error)?;
+        let pre = TriggerPre::new(instance_pre).map_err(world_error)?;
+        Ok(LoadedHook {
+            pre,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Runs `hook` for one event in a new store with `limits`.
+    pub async fn run(
+        &self,
+        hook: &LoadedHook,
+        name: &str,
+        settings: BTreeMap<String, String>,
+        tickets: TicketAccess,
+        limits: &Limits,
+        (event, info): (Event, &TicketInfo),
+    ) -> HookRun {
+        let started = Instant::now();
+        let stdout = MemoryOutputPipe::new(limits.output_bytes);
+        let stderr = MemoryOutputPipe::new(limits.output_bytes);
+        let wasi = WasiCtxBuilder::new()
+            .stdin(MemoryInputPipe::new(Vec::<u8>::new()))
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false)
+            .build();
+        let store_limits = StoreLimitsBuilder::new()
+            .memory_size(limits.memory_bytes)
+            .instances(limits.instances)
+            .tables(limits.instances)
+            .memories(limits.instances)
+            .trap_on_grow_failure(true)
+            .build();
+        let deadline = started + limits.wall_time;
+        let state = HostState::new(
+            wasi,
+            store_limits,
+            deadline,
+            name,
+            settings,
+            tickets,
+            limits.log_bytes,
+        );
+
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.limits);
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(|context| {
+            if Instant::now() >= context.data().deadline {
+                Ok(UpdateDeadline::Interrupt)
+            } else {
+                Ok(UpdateDeadline::Yield(1))
+            }
+        });
+
+        let call = async {
+            let instance = hook.pre.instantiate_async(&mut store).await?;
+            instance.call_on_event(&mut store, event, info).await
+        };
+        // The epoch callback stops guest code; the timeout also stops a hook
+        // that waits inside a host call, one tick later at the most.
+        let timed = tokio::time::timeout(limits.wall_time + EPOCH_TICK, call).await;
+        let result = match timed {
+            Err(_) => Err(HookFailure::Timeout(limits.wall_time)),
+            Ok(Ok(Ok(outcome))) => Ok(outcome),
+            Ok(Ok(Err(hook_error))) => Err(HookFailure::Returned(hook_error)),
+            Ok(Err(error)) => Err(classify_trap(&error, limits)),
+        };
+
+        let api_errors = store.data_mut().take_api_errors();
+        let dropped = store.data().log_lines_dropped();
+        if dropped > 0 {
+            tracing::warn!(
+                hook = name,
+                dropped,
+                "log messages over the hook's budget were dropped"
+            );
+        }
+        drop(store);
+        log_output(name, "stdout", &stdout.contents());
+        log_output(name, "stderr", &stderr.contents());
+        HookRun {
+            result,
+            elapsed: started.elapsed(),
+            api_errors,
+        }
+    }
+}
+
+fn classify_trap(error: &wasmtime::Error, limits: &Limits) -> HookFailure {
+    if let Some(trap) = error.downcast_ref::<wasmtime::Trap>()
+        && *trap == wasmtime::Trap::Interrupt
+    {
+        return HookFailure::Timeout(limits.wall_time);
+    }
+    let message = error_chain(error);
+    if message.contains("forcing trap when growing memory") {
+        return HookFailure::Memory(limits.memory_bytes);
+    }
+    HookFailure::Trap(message)
+}
+
+/// Joins an error and its causes on one line, without a backtrace.
+pub(crate) fn error_chain(error: &wasmtime::Error) -> String {
+    error
+        .chain()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+fn log_output(hook: &str, stream: &str, bytes: &[u8]) {
+    if bytes.is_empty() {
+        return;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    for line in text.lines().filter(|line| !line.trim().is_empty()) {
+        tracing::info!(target: "hook", hook, stream, "{line}");
+    }
+}

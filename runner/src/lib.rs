@@ -1,0 +1,23 @@
+//! hook-runner: runs WebAssembly hooks for Tufin SecureChange ticket events
+//! in a sandbox, and writes their results back through the REST API.
+//!
+//! The binary in `main.rs` is a thin shell over [`cli`] and [`commands`].
+
+#![deny(missing_docs)]
+
+pub mod api;
+pub mod bindings;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod engine;
+pub mod event;
+pub mod exit_code;
+pub mod failure;
+pub mod logging;
+pub mod selection;
+pub mod self_test;
+pub mod ticket;
+pub mod ticket_info;
+pub mod writeback;
+pub mod xml_tree;

@@ -1,0 +1,89 @@
+//! Log output: human-readable lines on standard error (coloured only on a
+//! terminal) and, when configured, the same lines appended to a file.
+//!
+//! The filter comes from `HOOK_RUNNER_LOG` (tracing's `EnvFilter` syntax),
+//! then from `log.level` in the configuration, then `info`.
+
+use std::fs::OpenOptions;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::Mutex;
+
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+
+/// Environment variable with the log filter, such as `debug` or
+/// `hook_runner=debug,hook=trace`.
+pub const LOG_ENV: &str = "HOOK_RUNNER_LOG";
+
+/// Logging could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum LoggingError {
+    /// The filter does not parse.
+    #[error(
+        "invalid log filter `{filter}`: {message} (use a level such as `info` or `hook_runner=debug`)"
+    )]
+    Filter {
+        /// The filter text.
+        filter: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// The log file cannot be opened for appending.
+    #[error("failed to open log file `{}` for appending: {source}", path.display())]
+    File {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// Installs the global subscriber. `configured_level` is `log.level` from the
+/// configuration, `file` is `log.file`.
+pub fn init(configured_level: Option<&str>, file: Option<&Path>) -> Result<(), LoggingError> {
+    let filter_text = std::env::var(LOG_ENV)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
+        .or_else(|| configured_level.map(str::to_string))
+        .unwrap_or_else(|| "info".to_string());
+    let filter = EnvFilter::try_new(&filter_text).map_err(|error| LoggingError::Filter {
+        filter: filter_text.clone(),
+        message: error.to_string(),
+    })?;
+
+    let stderr_layer = fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false);
+    let file_layer = match file {
+        None => None,
+        Some(path) => {
+            let file = OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|source| LoggingError::File {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            Some(
+                fmt::layer()
+                    .with_writer(Mutex::new(file))
+                    .with_ansi(false)
+                    .with_target(false),
+            )
+        }
+    };
+
+    // A second call (tests run several commands in one process) keeps the
+    // first subscriber.
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(stderr_layer)
+        .with(file_layer)
+        .try_init();
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! The `hook-runner` executable that SecureChange runs.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use hook_runner::cli::{Cli, Command, split_joined_arguments};
+use hook_runner::commands::RunCommand;
+use hook_runner::config::{self, Config};
+use hook_runner::exit_code::Status;
+use hook_runner::failure::Failure;
+use hook_runner::logging;
+
+fn main() -> ExitCode {
+    let arguments = split_joined_arguments(std::env::args().collect());
+    let cli = match Cli::try_parse_from(arguments) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(error.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    match execute(cli) {
+        Ok(status) => status.into(),
+        Err(failure) => {
+            eprintln!("{}", failure.render());
+            failure.status.into()
+        }
+    }
+}
+
+fn execute(cli: Cli) -> Result<Status, Failure> {
+    let exe = std::env::current_exe().ok();
+    let path = config::locate(cli.config.as_deref(), exe.as_deref());
+    let config = Config::load(&path).map_err(|error| Failure::new(Status::Config, error))?;
+    logging::init(config.log.level.as_deref(), config.log.file.as_deref())
+        .map_err(|error| Failure::new(Status::Config, error))?;
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| {
+            Failure::new(
+                Status::Internal,
+                format!("failed to start the async runtime: {error}"),
+            )
+        })?;
+    let command = cli.command.unwrap_or(Command::Run(RunCommand::default()));
+    runtime.block_on(async {
+        match command {
+            Command::Run(run) => run.execute(&config).await,
+        }
+    })
+}
