@@ -18,7 +18,7 @@ pub struct Cli {
     #[arg(long, global = true, env = crate::config::CONFIG_ENV, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// What to do; `run` when omitted.
+    /// The subcommand; `run` when omitted.
     #[command(subcommand)]
     pub command: Option<Command>,
 }

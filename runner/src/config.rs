@@ -43,7 +43,7 @@ pub struct ApiConfig {
     pub url: reqwest::Url,
     /// API user name.
     pub username: String,
-    /// Where the API password comes from.
+    /// The source of the API password.
     pub password: PasswordSource,
     /// PEM file with the CA certificates that the server's certificate
     /// chains to, added to the system's trusted roots.
@@ -52,8 +52,8 @@ pub struct ApiConfig {
     pub timeout_seconds: u64,
 }
 
-/// Where the API password is read from. The configuration file itself never
-/// holds it, so the file can be world-readable.
+/// The source of the API password. The configuration file itself never
+/// contains it, so the file can be world-readable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PasswordSource {
     /// An environment variable of the hook-runner process.
@@ -93,7 +93,7 @@ pub struct HookConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("failed to read config `{}`", path.display())]
+    #[error("failed to read config `{}` (choose the file with --config or HOOK_RUNNER_CONFIG)", path.display())]
     Read {
         /// The file.
         path: PathBuf,
@@ -114,7 +114,7 @@ pub enum ConfigError {
     Invalid {
         /// The file.
         path: PathBuf,
-        /// What is wrong and how to fix it.
+        /// The problem and its fix.
         message: String,
     },
 }

@@ -67,8 +67,8 @@ fn start_epoch_ticker(engine: &Engine) {
             }
         });
     if let Err(error) = spawned {
-        // Without the ticker a hook could not be interrupted: every run would
-        // hit its deadline at once, which is safe but useless, so say why.
+        // Without the ticker no epoch deadline fires, so only the async
+        // timeout stops a hook; log it, because time limits become coarse.
         tracing::error!(%error, "failed to start the epoch ticker thread; hooks will time out immediately");
     }
 }

@@ -3,8 +3,8 @@
 
 use std::process::ExitCode;
 
-/// Why hook-runner stopped. The numeric values are documented in the README
-/// and never change meaning.
+/// The reason hook-runner stopped. The numeric values are documented in the
+/// README and never change meaning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
     /// Every selected hook ran and its changes were written (or no hook was
@@ -28,7 +28,7 @@ pub enum Status {
 }
 
 impl Status {
-    /// The numeric code.
+    /// Returns the numeric code.
     pub fn code(self) -> u8 {
         self as u8
     }

@@ -125,7 +125,7 @@ pub fn parse(input: &[u8]) -> Result<TicketInfoDocument, TicketInfoError> {
     }
 
     // The tree pass checks well-formedness, the root name, and the DTD and
-    // depth limits before serde sees the text.
+    // depth limits before serde reads the text.
     let root =
         xml_tree::parse_xml(text).map_err(|error| TicketInfoError::Malformed(error.to_string()))?;
     if root.name != "ticket_info" {

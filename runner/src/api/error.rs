@@ -4,7 +4,7 @@
 
 use crate::xml_tree::{parse_json, parse_xml};
 
-/// Longest slice of an unparsed error body quoted in a message.
+/// Maximum number of characters of an unparsed error body quoted in a message.
 const MAX_QUOTED_BODY: usize = 300;
 
 /// A failed API call.
@@ -24,7 +24,7 @@ pub enum ApiError {
         #[source]
         source: reqwest::Error,
     },
-    /// The server answered with an error status.
+    /// The server returned an error status.
     #[error("{method} {url} returned {status}{}: {message}", code.as_deref().map(|c| format!(" {c}")).unwrap_or_default())]
     Status {
         /// HTTP method.
@@ -38,12 +38,12 @@ pub enum ApiError {
         /// SecureChange's message.
         message: String,
     },
-    /// The server answered success with a body that could not be read.
+    /// The server returned success with a body that could not be read.
     #[error("unreadable response from {url}: {message}")]
     Body {
         /// Request URL.
         url: String,
-        /// What is wrong with it.
+        /// The problem with the body.
         message: String,
     },
 }
@@ -59,7 +59,7 @@ impl ApiError {
         }
     }
 
-    /// The HTTP status, when the server answered.
+    /// Returns the HTTP status, when the server responded.
     pub fn status(&self) -> Option<u16> {
         match self {
             ApiError::Status { status, .. } => Some(*status),

@@ -33,7 +33,7 @@ pub struct RunCommand {
     pub ticket_info: Option<PathBuf>,
 }
 
-/// How one hook's run ended.
+/// The end state of one hook's run.
 #[derive(Debug)]
 enum HookResult {
     Applied(Applied),

@@ -14,7 +14,7 @@ use crate::api::ApiClient;
 use crate::bindings::Ticket;
 use crate::bindings::hook_runner::api::{config, log, tickets, types};
 
-/// Which ticket a hook may read, and the client that reads it.
+/// The ticket a hook may read, and the client that reads it.
 #[derive(Debug, Clone)]
 pub struct TicketAccess {
     /// The ticket of the event being handled; the only one a hook may read.

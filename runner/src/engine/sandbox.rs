@@ -55,12 +55,12 @@ pub enum LoadError {
     World {
         /// The file.
         path: PathBuf,
-        /// What is missing or mismatched.
+        /// The missing or mismatched import or export.
         message: String,
     },
 }
 
-/// Why a hook run produced no outcome.
+/// The reason a hook run produced no outcome.
 #[derive(Debug, thiserror::Error)]
 pub enum HookFailure {
     /// The hook returned its `hook-error`.

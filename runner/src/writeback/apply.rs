@@ -52,7 +52,7 @@ fn written_note(written: usize) -> String {
 }
 
 impl ApplyError {
-    /// The API's error.
+    /// Returns the API's error.
     pub fn api_error(&self) -> &ApiError {
         match self {
             ApplyError::Fields { source, .. } | ApplyError::Comment { source, .. } => source,
@@ -60,7 +60,7 @@ impl ApplyError {
     }
 }
 
-/// What a successful apply wrote.
+/// The counts of what a successful apply wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Applied {
     /// Fields written.

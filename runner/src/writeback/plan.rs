@@ -3,7 +3,7 @@
 
 use crate::bindings::{Field, FieldInput, Outcome, Ticket};
 
-/// What to write to one ticket.
+/// The writes planned for one ticket.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WritePlan {
     /// Ticket id.
@@ -49,12 +49,12 @@ pub struct CommentWrite {
     pub content: String,
 }
 
-/// Why a field update cannot be applied.
+/// A field update that cannot be applied, and the reason.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldProblem {
     /// The field name as the hook gave it.
     pub field: String,
-    /// What is wrong and what would work.
+    /// The problem and what would work instead.
     pub reason: String,
 }
 
@@ -215,7 +215,7 @@ fn missing_field_reason(name: &str, step: &crate::bindings::Step) -> String {
     )
 }
 
-/// Checks that `value` suits `field`; the error says what the field takes.
+/// Checks that `value` suits `field`. The error names what the field takes.
 fn check_value(field: &Field, value: &FieldInput) -> Result<(), String> {
     if field.read_only {
         return Err(format!("is read-only (type `{}`)", field.field_type));
@@ -264,7 +264,7 @@ fn expected_input(field_type: &str) -> Option<&'static str> {
     })
 }
 
-/// The WIT case name of a field input.
+/// Returns the WIT case name of a field input.
 pub(crate) fn input_kind(value: &FieldInput) -> &'static str {
     match value {
         FieldInput::Text(_) => "text",

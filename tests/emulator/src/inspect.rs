@@ -31,6 +31,22 @@ pub fn fields_table(ticket: &Element) -> String {
             ));
         }
     }
+    output.push_str(&comments(ticket));
+    output
+}
+
+/// Lists the ticket's comments, one line each (`comment by USER: TEXT`).
+fn comments(ticket: &Element) -> String {
+    let mut output = String::new();
+    for comment in ticket
+        .child("comments")
+        .into_iter()
+        .flat_map(Element::elements)
+    {
+        let user = comment.child_text("user").unwrap_or_default();
+        let content = comment.child_text("content").unwrap_or_default();
+        output.push_str(&format!("comment by {user}: {}\n", quoted(&content)));
+    }
     output
 }
 
