@@ -1,0 +1,7 @@
+//! End-to-end tests: the real `hook-runner` binary, real compiled guests and
+//! the SecureChange API emulator over HTTP on 127.0.0.1.
+
+mod bad_input;
+mod test_event;
+mod trigger;
+mod write_errors;
