@@ -14,6 +14,17 @@ use crate::bindings::Ticket;
 use crate::config::ApiConfig;
 use crate::ticket::{ticket_from_json, ticket_from_xml};
 
+/// Formats an error with its causes on one line.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
 /// Path of the REST API under the server URL.
 pub const API_PATH: &str = "securechangeworkflow/api/securechange/";
 
@@ -56,16 +67,26 @@ impl ApiClient {
             })?;
             let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|error| {
                 ApiError::Client(format!(
-                    "api.ca_file `{}` is not a PEM certificate bundle: {error}",
-                    ca_file.display()
+                    "api.ca_file `{}` is not a PEM certificate bundle: {}",
+                    ca_file.display(),
+                    with_causes(&error)
                 ))
             })?;
+            if certificates.is_empty() {
+                return Err(ApiError::Client(format!(
+                    "api.ca_file `{}` contains no PEM certificate (expected -----BEGIN CERTIFICATE----- blocks)",
+                    ca_file.display()
+                )));
+            }
             for certificate in certificates {
                 builder = builder.add_root_certificate(certificate);
             }
         }
         let http = builder.build().map_err(|error| {
-            ApiError::Client(format!("failed to build the HTTP client: {error}"))
+            ApiError::Client(format!(
+                "failed to build the HTTP client: {}",
+                with_causes(&error)
+            ))
         })?;
 
         let mut base = config.url.clone();

@@ -12,11 +12,23 @@ use crate::commands::RunCommand;
 /// with the event in SCW_EVENT and a <ticket_info> document on standard
 /// input; with no subcommand it behaves as `hook-runner run`.
 #[derive(Debug, Parser)]
-#[command(name = "hook-runner", version, about, long_about, after_long_help = EXIT_CODES)]
+#[command(
+    name = "hook-runner",
+    version,
+    about,
+    long_about,
+    after_long_help = EXIT_CODES,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
-    /// Configuration file [default: hook-runner.toml next to the binary]
-    #[arg(long, global = true, env = crate::config::CONFIG_ENV, value_name = "FILE")]
+    /// Configuration file [default: the HOOK_RUNNER_CONFIG environment
+    /// variable, else hook-runner.toml next to the binary]
+    #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// The options of `run`, for when no subcommand is given.
+    #[command(flatten)]
+    pub run: RunCommand,
 
     /// The subcommand; `run` when omitted.
     #[command(subcommand)]
@@ -44,16 +56,34 @@ Exit codes:
   6  the SecureChange API failed or rejected a read or write";
 
 /// Splits an argument list that SecureChange passed as one string (`-a b`
-/// arrives as the single argument `"-a b"`) into words.
+/// arrives as the single argument `"-a b"`) into words. Single or double
+/// quotes keep a word with spaces together, such as `--config "/a b.toml"`.
 pub fn split_joined_arguments(mut arguments: Vec<String>) -> Vec<String> {
-    if arguments.len() == 2
-        && arguments[1].starts_with('-')
-        && arguments[1].contains(char::is_whitespace)
-    {
+    if arguments.len() == 2 && arguments[1].contains(char::is_whitespace) {
         let joined = arguments.remove(1);
-        arguments.extend(joined.split_whitespace().map(str::to_string));
+        arguments.extend(split_words(&joined));
     }
     arguments
+}
+
+fn split_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quote: Option<char> = None;
+    for character in text.chars() {
+        match (quote, character) {
+            (Some(open), c) if c == open => quote = None,
+            (Some(_), c) => word.get_or_insert_with(String::new).push(c),
+            (None, '"' | '\'') => {
+                quote = Some(character);
+                word.get_or_insert_with(String::new);
+            }
+            (None, c) if c.is_whitespace() => words.extend(word.take()),
+            (None, c) => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    words
 }
 
 #[cfg(test)]
@@ -70,6 +100,11 @@ mod tests {
     fn joined_arguments_are_split() {
         let split = split_joined_arguments(vec!["hook-runner".into(), "--config /a b.toml".into()]);
         assert_eq!(split, ["hook-runner", "--config", "/a", "b.toml"]);
+        let quoted = split_joined_arguments(vec![
+            "hook-runner".into(),
+            "run --config '/a b.toml'".into(),
+        ]);
+        assert_eq!(quoted, ["hook-runner", "run", "--config", "/a b.toml"]);
         let kept = split_joined_arguments(vec!["hook-runner".into(), "run".into()]);
         assert_eq!(kept, ["hook-runner", "run"]);
     }
@@ -78,5 +113,11 @@ mod tests {
     fn no_subcommand_parses() {
         let cli = Cli::try_parse_from(["hook-runner"]).expect("parses");
         assert!(cli.command.is_none());
+    }
+
+    #[test]
+    fn run_options_work_without_subcommand() {
+        let cli = Cli::try_parse_from(["hook-runner", "--event", "ADVANCE"]).expect("parses");
+        assert_eq!(cli.run.event.as_deref(), Some("ADVANCE"));
     }
 }

@@ -87,13 +87,16 @@ pub struct HookConfig {
     pub steps: Vec<String>,
     /// Values the hook reads through the `config` import.
     pub settings: BTreeMap<String, String>,
+    /// Whether to write the outcome when the ticket has left the step named
+    /// in `<ticket_info>`; by default such writes are skipped.
+    pub write_if_step_changed: bool,
 }
 
 /// A configuration that could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("failed to read config `{}` (choose the file with --config or HOOK_RUNNER_CONFIG)", path.display())]
+    #[error("failed to read config `{}`{}", path.display(), read_hint(source))]
     Read {
         /// The file.
         path: PathBuf,
@@ -159,14 +162,27 @@ struct RawHook {
     steps: Vec<String>,
     #[serde(default)]
     config: BTreeMap<String, String>,
+    #[serde(default)]
+    write_if_step_changed: bool,
 }
 
-/// Picks the configuration file: the one given by `--config` or
-/// `HOOK_RUNNER_CONFIG` (clap reads both), else `hook-runner.toml` in the
-/// folder of the running binary.
-pub fn locate(given: Option<&Path>, exe: Option<&Path>) -> PathBuf {
-    if let Some(path) = given {
+fn read_hint(error: &std::io::Error) -> &'static str {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => " (choose the file with --config or HOOK_RUNNER_CONFIG)",
+        std::io::ErrorKind::InvalidData => " (save it as UTF-8)",
+        _ => "",
+    }
+}
+
+/// Picks the configuration file: `--config`, else `HOOK_RUNNER_CONFIG` when
+/// set and not empty, else `hook-runner.toml` in the folder of the running
+/// binary.
+pub fn locate(flag: Option<&Path>, env_value: Option<&str>, exe: Option<&Path>) -> PathBuf {
+    if let Some(path) = flag {
         return path.to_path_buf();
+    }
+    if let Some(value) = env_value.filter(|value| !value.trim().is_empty()) {
+        return PathBuf::from(value);
     }
     let folder = exe.and_then(Path::parent).unwrap_or(Path::new("."));
     folder.join(DEFAULT_CONFIG_NAME)
@@ -187,7 +203,7 @@ impl Config {
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|error| ConfigError::Syntax {
             path: path.to_path_buf(),
-            message: error.to_string().trim_end().to_string(),
+            message: without_source_lines(&error.to_string()),
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
         let invalid = |message: String| ConfigError::Invalid {
@@ -196,6 +212,10 @@ impl Config {
         };
 
         let api = convert_api(raw.api, base).map_err(invalid)?;
+        if let Some(level) = &raw.log.level {
+            crate::logging::check_levels(level)
+                .map_err(|error| invalid(format!("log.level: {error}")))?;
+        }
         let log = LogConfig {
             file: raw.log.file.map(|file| base.join(file)),
             level: raw.log.level,
@@ -221,11 +241,44 @@ impl Config {
     }
 }
 
+/// Hides the values in the source lines that a TOML error quotes, because
+/// the value may be a password that an admin put in by mistake. The key, the
+/// line and the column stay in the message.
+fn without_source_lines(message: &str) -> String {
+    message
+        .lines()
+        .map(|line| {
+            let is_source = line.split_once('|').is_some_and(|(number, _)| {
+                !number.trim().is_empty() && number.trim().chars().all(|c| c.is_ascii_digit())
+            });
+            match line.split_once('=') {
+                Some((key, _)) if is_source => format!("{key}= ..."),
+                _ => line.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim_end()
+        .to_string()
+}
+
+/// Returns `url` with any `user:password@` part replaced, for messages.
+fn without_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
 fn convert_api(raw: RawApi, base: &Path) -> Result<ApiConfig, String> {
-    let url = reqwest::Url::parse(&raw.url).map_err(|error| {
+    let mut url = reqwest::Url::parse(&raw.url).map_err(|error| {
         format!(
             "api.url `{}` is not a valid URL ({error}): write it as `https://securechange.example.com`",
-            raw.url
+            without_userinfo(&raw.url)
         )
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
@@ -239,6 +292,11 @@ fn convert_api(raw: RawApi, base: &Path) -> Result<ApiConfig, String> {
             "api.url `{}` contains credentials: set api.username and api.password_env or api.password_file instead",
             url.host_str().unwrap_or_default()
         ));
+    }
+    // Admins often paste the REST API address; keep only the server part.
+    if let Some(index) = url.path().find("/securechangeworkflow") {
+        let server_path = url.path()[..index].to_string();
+        url.set_path(&server_path);
     }
     if raw.username.trim().is_empty() {
         return Err("api.username is empty: set the SecureChange API user".to_string());
@@ -289,6 +347,12 @@ fn convert_hook(raw: RawHook, base: &Path) -> Result<HookConfig, String> {
         .map(|event| parse_event(event))
         .collect::<Result<Vec<_>, UnknownEvent>>()
         .map_err(|error| format!("hook `{name}`: {error}"))?;
+    if events.contains(&Event::Test) {
+        return Err(format!(
+            "hook `{name}` lists the TEST event, which hook-runner handles itself by checking \
+             the setup: remove it from events"
+        ));
+    }
 
     Ok(HookConfig {
         name,
@@ -297,6 +361,7 @@ fn convert_hook(raw: RawHook, base: &Path) -> Result<HookConfig, String> {
         workflows: raw.workflows,
         steps: raw.steps,
         settings: raw.config,
+        write_if_step_changed: raw.write_if_step_changed,
     })
 }
 

@@ -32,13 +32,28 @@ pub enum LoggingError {
         message: String,
     },
     /// The log file cannot be opened for appending.
-    #[error("failed to open log file `{}` for appending: {source}", path.display())]
+    #[error("failed to open log file `{}` for appending", path.display())]
     File {
         /// The file.
         path: std::path::PathBuf,
         /// The I/O error.
         source: std::io::Error,
     },
+}
+
+/// Checks that each directive without `=` is a level name: tracing would read
+/// a misspelt level such as `inof` as a target name and silence every line.
+pub fn check_levels(filter: &str) -> Result<(), LoggingError> {
+    const LEVELS: [&str; 6] = ["trace", "debug", "info", "warn", "error", "off"];
+    for directive in filter.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+        if !directive.contains('=') && !LEVELS.contains(&directive.to_ascii_lowercase().as_str()) {
+            return Err(LoggingError::Filter {
+                filter: filter.to_string(),
+                message: format!("`{directive}` is not a level"),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Installs the global subscriber. `configured_level` is `log.level` from the
@@ -49,6 +64,7 @@ pub fn init(configured_level: Option<&str>, file: Option<&Path>) -> Result<(), L
         .filter(|value| !value.trim().is_empty())
         .or_else(|| configured_level.map(str::to_string))
         .unwrap_or_else(|| "info".to_string());
+    check_levels(&filter_text)?;
     let filter = EnvFilter::try_new(&filter_text).map_err(|error| LoggingError::Filter {
         filter: filter_text.clone(),
         message: error.to_string(),

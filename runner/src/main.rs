@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use hook_runner::cli::{Cli, Command, split_joined_arguments};
-use hook_runner::commands::RunCommand;
 use hook_runner::config::{self, Config};
 use hook_runner::exit_code::Status;
 use hook_runner::failure::Failure;
@@ -31,7 +30,8 @@ fn main() -> ExitCode {
 
 fn execute(cli: Cli) -> Result<Status, Failure> {
     let exe = std::env::current_exe().ok();
-    let path = config::locate(cli.config.as_deref(), exe.as_deref());
+    let env_value = std::env::var(config::CONFIG_ENV).ok();
+    let path = config::locate(cli.config.as_deref(), env_value.as_deref(), exe.as_deref());
     let config = Config::load(&path).map_err(|error| Failure::new(Status::Config, error))?;
     logging::init(config.log.level.as_deref(), config.log.file.as_deref())
         .map_err(|error| Failure::new(Status::Config, error))?;
@@ -45,7 +45,7 @@ fn execute(cli: Cli) -> Result<Status, Failure> {
                 format!("failed to start the async runtime: {error}"),
             )
         })?;
-    let command = cli.command.unwrap_or(Command::Run(RunCommand::default()));
+    let command = cli.command.unwrap_or(Command::Run(cli.run));
     runtime.block_on(async {
         match command {
             Command::Run(run) => run.execute(&config).await,

@@ -62,6 +62,7 @@ mod tests {
             workflows: workflows.iter().map(|s| s.to_string()).collect(),
             steps: steps.iter().map(|s| s.to_string()).collect(),
             settings: Default::default(),
+            write_if_step_changed: false,
         }
     }
 

@@ -1,6 +1,9 @@
 //! The TEST event, sent by the Test button under Settings > SecureChange API:
 //! check the whole setup without calling the API.
 
+use std::io::Write;
+
+use crate::api::ApiClient;
 use crate::config::Config;
 use crate::engine::HookEngine;
 use crate::event::event_name;
@@ -12,16 +15,13 @@ use crate::exit_code::Status;
 pub fn self_test(config: &Config, engine: &HookEngine) -> Status {
     let mut problems = Vec::new();
 
-    if let Err(problem) = config.api.password.read() {
+    let password = config.api.password.read().unwrap_or_else(|problem| {
         problems.push(problem);
-    }
-    if let Some(ca_file) = &config.api.ca_file
-        && let Err(error) = std::fs::metadata(ca_file)
-    {
-        problems.push(format!(
-            "api.ca_file `{}` cannot be read: {error}",
-            ca_file.display()
-        ));
+        String::new()
+    });
+    // Building the client reads and parses the CA file; it sends nothing.
+    if let Err(error) = ApiClient::new(&config.api, password) {
+        problems.push(error.to_string());
     }
     for hook in &config.hooks {
         match engine.load(&hook.component) {
@@ -34,22 +34,30 @@ pub fn self_test(config: &Config, engine: &HookEngine) -> Status {
         }
     }
 
-    if problems.is_empty() {
-        println!(
-            "hook-runner: configuration `{}` is valid; {} hook(s) ready",
+    let mut report = String::new();
+    let status = if problems.is_empty() {
+        report.push_str(&format!(
+            "hook-runner: configuration `{}` is valid; {} hook(s) ready\n",
             config.path.display(),
             config.hooks.len()
-        );
-        return Status::Success;
+        ));
+        Status::Success
+    } else {
+        report.push_str(&format!(
+            "hook-runner: configuration `{}` has {} problem(s):\n",
+            config.path.display(),
+            problems.len()
+        ));
+        for problem in &problems {
+            report.push_str(&format!("  - {problem}\n"));
+            tracing::error!("TEST: {problem}");
+        }
+        Status::Config
+    };
+    // SecureChange shows this text after the Test button; a closed or full
+    // standard output must not turn a result into a crash.
+    if let Err(error) = std::io::stdout().write_all(report.as_bytes()) {
+        tracing::warn!(%error, "failed to write the TEST report to standard output");
     }
-    println!(
-        "hook-runner: configuration `{}` has {} problem(s):",
-        config.path.display(),
-        problems.len()
-    );
-    for problem in &problems {
-        println!("  - {problem}");
-        tracing::error!("TEST: {problem}");
-    }
-    Status::Config
+    status
 }

@@ -27,11 +27,20 @@ pub enum TicketInfoError {
     #[error("standard input is empty: SecureChange sends a <ticket_info> document there")]
     EmptyInput,
     /// Not UTF-8.
-    #[error("standard input is not valid UTF-8 (first invalid byte at offset {0})")]
-    NotUtf8(usize),
+    #[error("standard input is not valid UTF-8 (first invalid byte at offset {offset}){}", if *utf16 { "; it looks like UTF-16, so convert it to UTF-8" } else { "" })]
+    NotUtf8 {
+        /// Offset of the first invalid byte.
+        offset: usize,
+        /// Whether the input looks like UTF-16.
+        utf16: bool,
+    },
     /// Not well-formed XML.
     #[error("standard input is not well-formed XML: {0}")]
     Malformed(String),
+    /// Well-formed, but an element holds something other than text where
+    /// text is expected.
+    #[error("the <ticket_info> document has an unexpected structure: {0}")]
+    Structure(String),
     /// Another root element.
     #[error("standard input has root element <{0}>, expected <ticket_info>")]
     WrongRoot(String),
@@ -117,8 +126,15 @@ struct RawCompletion {
 
 /// Parses standard input as SecureChange sends it.
 pub fn parse(input: &[u8]) -> Result<TicketInfoDocument, TicketInfoError> {
-    let text = std::str::from_utf8(input)
-        .map_err(|error| TicketInfoError::NotUtf8(error.valid_up_to()))?;
+    let text = std::str::from_utf8(input).map_err(|error| {
+        let utf16 = input.starts_with(&[0xff, 0xfe])
+            || input.starts_with(&[0xfe, 0xff])
+            || input.get(1) == Some(&0);
+        TicketInfoError::NotUtf8 {
+            offset: error.valid_up_to(),
+            utf16,
+        }
+    })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(TicketInfoError::EmptyInput);
@@ -132,7 +148,7 @@ pub fn parse(input: &[u8]) -> Result<TicketInfoDocument, TicketInfoError> {
         return Err(TicketInfoError::WrongRoot(root.name));
     }
     let raw: RawTicketInfo = quick_xml::de::from_str(text)
-        .map_err(|error| TicketInfoError::Malformed(error.to_string()))?;
+        .map_err(|error| TicketInfoError::Structure(error.to_string()))?;
 
     let Some(id_text) = first("id", &raw.id) else {
         return Ok(TicketInfoDocument::Empty);

@@ -109,6 +109,28 @@ fn missing_component_is_config_error() {
 }
 
 #[test]
+fn misspelt_log_level_is_config_error() {
+    let scenario = configured();
+    let config = std::fs::read_to_string(scenario.config_path()).expect("read");
+    let config = config.replace("[log]\n", "[log]\nlevel = \"inof\"\n");
+    std::fs::write(scenario.config_path(), config).expect("write");
+    let output = scenario.run("ADVANCE", &ticket_info("advance-1001.xml"));
+    assert_rejected(&scenario, &output, CONFIG_ERROR, "`inof` is not a level");
+}
+
+#[test]
+fn event_flag_works_without_subcommand() {
+    let scenario = configured();
+    let output = scenario.run_with(
+        None,
+        &ticket_info("advance-1001.xml"),
+        &["--event", "CLOSE"],
+        "x",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+}
+
+#[test]
 fn joined_arguments_are_split() {
     let scenario = configured();
     let config = scenario.config_path();

@@ -76,7 +76,10 @@ fn read_only_field_writes_nothing() {
 #[test]
 fn closed_ticket_writes_nothing() {
     let scenario = Scenario::start();
-    scenario.write_config(&[scorer("")]);
+    scenario.write_config(&[HookEntry {
+        extra: "write_if_step_changed = true",
+        ..scorer("")
+    }]);
     let before = scenario.ticket_xml(1002);
     let info = String::from_utf8(ticket_info("advance-1001.xml"))
         .expect("utf-8")
@@ -95,6 +98,24 @@ fn closed_ticket_writes_nothing() {
         "{}",
         describe(&output)
     );
+    assert_nothing_written(&scenario, 1002, &before);
+}
+
+#[test]
+fn closed_ticket_skips_stale_writes() {
+    let scenario = Scenario::start();
+    scenario.write_config(&[scorer("")]);
+    let before = scenario.ticket_xml(1002);
+    let info = String::from_utf8(ticket_info("advance-1001.xml"))
+        .expect("utf-8")
+        .replacen("<id>1001</id>", "<id>1002</id>", 1);
+
+    let output = scenario.run("ADVANCE", info.as_bytes());
+
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let stderr = stderr(&output);
+    assert!(stderr.contains("left step `Risk Review`"), "{stderr}");
+    assert!(stderr.contains("write_if_step_changed"), "{stderr}");
     assert_nothing_written(&scenario, 1002, &before);
 }
 

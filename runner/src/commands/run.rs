@@ -128,13 +128,19 @@ impl RunCommand {
     fn event(&self) -> Result<Event, Failure> {
         let value = match &self.event {
             Some(value) => value.clone(),
-            None => std::env::var("SCW_EVENT").map_err(|_| {
-                Failure::new(
-                    Status::Input,
-                    "SCW_EVENT is not set: SecureChange sets it for its scripts; \
-                     to run by hand, set SCW_EVENT=ADVANCE or pass --event ADVANCE",
-                )
-            })?,
+            None => match std::env::var("SCW_EVENT") {
+                Ok(value) => value,
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    return Err(Failure::new(Status::Input, "SCW_EVENT is not valid UTF-8"));
+                }
+                Err(std::env::VarError::NotPresent) => {
+                    return Err(Failure::new(
+                        Status::Input,
+                        "SCW_EVENT is not set: SecureChange sets it for its scripts; \
+                         to run by hand, set SCW_EVENT=ADVANCE or pass --event ADVANCE",
+                    ));
+                }
+            },
         };
         parse_event(&value)
             .map_err(|error| Failure::new(Status::Input, format!("SCW_EVENT: {error}")))
@@ -226,10 +232,8 @@ async fn run_hook(
         Ok(outcome) => outcome,
         Err(failure) => match run.api_errors.last() {
             Some(api_error) => {
-                return HookResult::Failed(
-                    Status::Api,
-                    format!("{failure} (after a failed ticket read: {api_error})"),
-                );
+                let message = format!("the hook failed after its ticket read failed: {api_error}");
+                return HookResult::Failed(Status::Api, message);
             }
             None => return HookResult::Failed(Status::HookFailed, failure.to_string()),
         },
@@ -241,15 +245,16 @@ async fn run_hook(
         comments = outcome.comments.len(),
         "hook returned"
     );
-    write_back(api, hook, info.id, &outcome).await
+    write_back(api, hook, info, &outcome).await
 }
 
 async fn write_back(
     api: &ApiClient,
     hook: &HookConfig,
-    ticket_id: u64,
+    info: &TicketInfo,
     outcome: &Outcome,
 ) -> HookResult {
+    let ticket_id = info.id;
     if outcome.field_updates.is_empty() && outcome.comments.is_empty() {
         return HookResult::Applied(Applied::default());
     }
@@ -262,6 +267,19 @@ async fn write_back(
             );
         }
     };
+    if let Some(moved) = step_change(info, &ticket)
+        && !hook.write_if_step_changed
+    {
+        tracing::warn!(
+            hook = %hook.name,
+            ticket = ticket_id,
+            "{moved}; skipped the hook's {} field update(s) and {} comment(s) \
+             (set write_if_step_changed = true on the hook to write to the new step)",
+            outcome.field_updates.len(),
+            outcome.comments.len()
+        );
+        return HookResult::Applied(Applied::default());
+    }
     let plan = match writeback::plan(&ticket, outcome) {
         Ok(Some(plan)) => plan,
         Ok(None) => return HookResult::Applied(Applied::default()),
@@ -273,5 +291,23 @@ async fn write_back(
             HookResult::Applied(applied)
         }
         Err(error) => HookResult::Failed(Status::Api, format!("{error}: {}", error.api_error())),
+    }
+}
+
+/// Describes how the ticket moved since SecureChange sent the event, or
+/// returns `None` when it is still on the step `<ticket_info>` named. On
+/// ADVANCE the ticket often moves on before the hook finishes.
+fn step_change(info: &TicketInfo, ticket: &crate::bindings::Ticket) -> Option<String> {
+    let stage = info.current_stage.as_ref()?;
+    match &ticket.current_step {
+        Some(current) if current.id == stage.id => None,
+        Some(current) => Some(format!(
+            "ticket {} moved from step `{}` ({}) to `{}` ({}) since the event",
+            ticket.id, stage.name, stage.id, current.name, current.id
+        )),
+        None => Some(format!(
+            "ticket {} left step `{}` ({}) and has no current step now (status `{}`)",
+            ticket.id, stage.name, stage.id, ticket.status
+        )),
     }
 }

@@ -115,16 +115,54 @@ fn non_http_url_is_rejected() {
 }
 
 #[test]
-fn locate_defaults_next_to_binary() {
+fn locate_prefers_flag_then_env() {
     let exe = Path::new("/opt/scripts/hook-runner");
+    let flag = Some(Path::new("a.toml"));
     assert_eq!(
-        locate(Some(Path::new("a.toml")), Some(exe)),
+        locate(flag, Some("b.toml"), Some(exe)),
         PathBuf::from("a.toml")
     );
     assert_eq!(
-        locate(None, Some(exe)),
-        PathBuf::from("/opt/scripts/hook-runner.toml")
+        locate(None, Some("b.toml"), Some(exe)),
+        PathBuf::from("b.toml")
     );
+    let default = PathBuf::from("/opt/scripts/hook-runner.toml");
+    assert_eq!(locate(None, Some(""), Some(exe)), default);
+    assert_eq!(locate(None, None, Some(exe)), default);
+}
+
+#[test]
+fn unknown_key_value_is_not_quoted() {
+    let text = VALID.replace(
+        "username = \"hooks\"",
+        "username = \"hooks\"\npassword = \"TopSecret\"",
+    );
+    let message = error_text(&text);
+    assert!(!message.contains("TopSecret"), "{message}");
+}
+
+#[test]
+fn unparsable_url_hides_credentials() {
+    let message =
+        error_text(&VALID.replace("https://sc.example.com", "http://u:TopSecret@h:99999"));
+    assert!(message.contains("not a valid URL"), "{message}");
+    assert!(!message.contains("TopSecret"), "{message}");
+}
+
+#[test]
+fn api_path_in_url_is_dropped() {
+    let text = VALID.replace(
+        "https://sc.example.com",
+        "https://sc.example.com/securechangeworkflow/api/securechange/",
+    );
+    let config = parse(&text).expect("valid");
+    assert_eq!(config.api.url.as_str(), "https://sc.example.com/");
+}
+
+#[test]
+fn test_event_in_hook_is_rejected() {
+    let message = error_text(&VALID.replace("\"create\"", "\"TEST\""));
+    assert!(message.contains("lists the TEST event"), "{message}");
 }
 
 #[test]

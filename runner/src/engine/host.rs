@@ -35,6 +35,9 @@ pub struct HostState {
     log_bytes_left: usize,
     log_lines_dropped: usize,
     api_errors: Vec<String>,
+    /// The ticket after the first successful read; later reads return it, so
+    /// a hook cannot flood the API with requests.
+    ticket_cache: Option<Ticket>,
 }
 
 impl HostState {
@@ -58,6 +61,7 @@ impl HostState {
             log_bytes_left: log_bytes,
             log_lines_dropped: 0,
             api_errors: Vec::new(),
+            ticket_cache: None,
         }
     }
 
@@ -93,17 +97,23 @@ impl WasiView for HostState {
 
 impl types::Host for HostState {}
 
+/// Bytes charged for each log line on top of its message: the timestamp,
+/// level and hook name that every line carries.
+const LOG_LINE_OVERHEAD: usize = 64;
+
 impl log::Host for HostState {
     async fn log(&mut self, level: log::Level, message: String) {
-        if message.len() > self.log_bytes_left {
+        let cost = message.len() + LOG_LINE_OVERHEAD;
+        if self.log_lines_dropped > 0 || cost > self.log_bytes_left {
             self.log_lines_dropped += 1;
             if self.log_lines_dropped == 1 {
-                tracing::warn!(hook = %self.hook, "hook exceeded its log budget; dropping further messages");
+                tracing::warn!(hook = %self.hook, "hook exceeded its log budget; dropping its further messages");
             }
             return;
         }
-        self.log_bytes_left -= message.len();
+        self.log_bytes_left -= cost;
         let hook = self.hook.as_str();
+        let message = escape_control(&message);
         match level {
             log::Level::Trace => tracing::trace!(target: "hook", hook, "{message}"),
             log::Level::Debug => tracing::debug!(target: "hook", hook, "{message}"),
@@ -112,6 +122,23 @@ impl log::Host for HostState {
             log::Level::Error => tracing::error!(target: "hook", hook, "{message}"),
         }
     }
+}
+
+/// Escapes control characters (line breaks included) in text from a hook,
+/// so that a hook cannot forge log lines or terminal output.
+pub(crate) fn escape_control(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for character in text.chars() {
+        if character.is_control() {
+            escaped.extend(character.escape_default());
+        } else {
+            escaped.push(character);
+        }
+    }
+    std::borrow::Cow::Owned(escaped)
 }
 
 impl config::Host for HostState {
@@ -134,15 +161,23 @@ impl tickets::Host for HostState {
                 "this run makes no SecureChange API calls".to_string(),
             ));
         };
+        if let Some(ticket) = &self.ticket_cache {
+            return Ok(ticket.clone());
+        }
         match client.get_ticket(id).await {
-            Ok(ticket) => Ok(ticket),
+            Ok(ticket) => {
+                self.ticket_cache = Some(ticket.clone());
+                Ok(ticket)
+            }
             Err(error) => {
                 tracing::warn!(hook = %self.hook, ticket = id, error = %error, "ticket read for a hook failed");
                 self.api_errors.push(error.to_string());
-                Err(if error.status() == Some(404) {
-                    tickets::ApiError::NotFound(format!("ticket {id} was not found"))
-                } else {
-                    tickets::ApiError::Unavailable(error.to_string())
+                Err(match error.status() {
+                    Some(404) => tickets::ApiError::NotFound(format!("ticket {id} was not found")),
+                    Some(401 | 403) => tickets::ApiError::Denied(format!(
+                        "the SecureChange API rejected hook-runner's credentials: {error}"
+                    )),
+                    _ => tickets::ApiError::Unavailable(error.to_string()),
                 })
             }
         }

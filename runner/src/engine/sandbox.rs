@@ -10,7 +10,7 @@ use wasmtime::{Store, StoreLimitsBuilder, UpdateDeadline};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 
-use super::host::{HostState, TicketAccess};
+use super::host::{HostState, TicketAccess, escape_control};
 use super::limits::Limits;
 use super::{EPOCH_TICK, HookEngine};
 use crate::bindings::{Event, HookError, Outcome, TicketInfo, TriggerPre};
@@ -35,12 +35,12 @@ impl std::fmt::Debug for LoadedHook {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file cannot be read.
-    #[error("failed to read component `{}`: {source}", path.display())]
+    #[error("failed to read component `{}`: {error}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
         /// The I/O error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// Not a valid WebAssembly component.
     #[error("`{}` is not a valid WebAssembly component: {message}", path.display())]
@@ -92,9 +92,9 @@ pub struct HookRun {
 impl HookEngine {
     /// Compiles `path` and checks it against the `trigger` world.
     pub fn load(&self, path: &Path) -> Result<LoadedHook, LoadError> {
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+        let bytes = std::fs::read(path).map_err(|error| LoadError::Read {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         let component =
             Component::new(&self.engine, &bytes).map_err(|error| LoadError::Compile {
@@ -177,7 +177,7 @@ impl HookEngine {
             Err(_) => Err(HookFailure::Timeout(limits.wall_time)),
             Ok(Ok(Ok(outcome))) => Ok(outcome),
             Ok(Ok(Err(hook_error))) => Err(HookFailure::Returned(hook_error)),
-            Ok(Err(error)) => Err(classify_trap(&error, limits)),
+            Ok(Err(error)) => Err(classify_trap(&error, limits, &stderr.contents())),
         };
 
         let api_errors = store.data_mut().take_api_errors();
@@ -190,8 +190,8 @@ impl HookEngine {
             );
         }
         drop(store);
-        log_output(name, "stdout", &stdout.contents());
-        log_output(name, "stderr", &stderr.contents());
+        log_output(name, "stdout", &stdout.contents(), limits.output_bytes);
+        log_output(name, "stderr", &stderr.contents(), limits.output_bytes);
         HookRun {
             result,
             elapsed: started.elapsed(),
@@ -200,34 +200,67 @@ impl HookEngine {
     }
 }
 
-fn classify_trap(error: &wasmtime::Error, limits: &Limits) -> HookFailure {
+fn classify_trap(error: &wasmtime::Error, limits: &Limits, stderr: &[u8]) -> HookFailure {
     if let Some(trap) = error.downcast_ref::<wasmtime::Trap>()
         && *trap == wasmtime::Trap::Interrupt
     {
         return HookFailure::Timeout(limits.wall_time);
     }
+    if let Some(exit) = error.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        return HookFailure::Trap(format!(
+            "the hook called exit({}) instead of returning from on-event",
+            exit.0
+        ));
+    }
     let message = error_chain(error);
     if message.contains("forcing trap when growing memory") {
         return HookFailure::Memory(limits.memory_bytes);
     }
-    HookFailure::Trap(message)
+    // A Rust panic or a C assertion prints its reason on stderr just before
+    // the trap, so the last line there is the most useful detail.
+    let last_line = String::from_utf8_lossy(stderr)
+        .lines()
+        .rev()
+        .find(|line| !line.trim().is_empty())
+        .map(|line| escape_control(line).into_owned());
+    match last_line {
+        Some(line) => HookFailure::Trap(format!("{message} (last stderr line: {line})")),
+        None => HookFailure::Trap(message),
+    }
 }
 
-/// Joins an error and its causes on one line, without a backtrace.
+/// Joins an error and its causes on one line. Only the first line of each is
+/// kept, which drops wasm backtraces and byte dumps.
 pub(crate) fn error_chain(error: &wasmtime::Error) -> String {
     error
         .chain()
-        .map(ToString::to_string)
+        .map(|cause| {
+            cause
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
         .collect::<Vec<_>>()
         .join(": ")
 }
 
-fn log_output(hook: &str, stream: &str, bytes: &[u8]) {
+fn log_output(hook: &str, stream: &str, bytes: &[u8], capacity: usize) {
     if bytes.is_empty() {
         return;
     }
     let text = String::from_utf8_lossy(bytes);
     for line in text.lines().filter(|line| !line.trim().is_empty()) {
+        let line = escape_control(line);
         tracing::info!(target: "hook", hook, stream, "{line}");
+    }
+    if bytes.len() >= capacity {
+        tracing::warn!(
+            hook,
+            stream,
+            "the hook's {stream} reached its limit of {} KiB; later output was discarded",
+            capacity >> 10
+        );
     }
 }

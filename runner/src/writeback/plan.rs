@@ -69,7 +69,8 @@ impl std::fmt::Display for FieldProblem {
 pub enum PlanError {
     /// The ticket has no current step: closed, cancelled or rejected.
     #[error(
-        "ticket {ticket} has no current step (status `{status}`), so no field or comment can be written"
+        "ticket {ticket} has no current step (status `{status}`), so no field or comment can be written; \
+         hooks on CLOSE, CANCEL and REJECT can read the ticket but not change it"
     )]
     NoCurrentStep {
         /// Ticket id.
@@ -84,6 +85,14 @@ pub enum PlanError {
         ticket: u64,
         /// Step name.
         step: String,
+    },
+    /// The outcome is larger than hook-runner writes.
+    #[error("the hook's outcome for ticket {ticket} is too large: {reason}; nothing was written")]
+    TooLarge {
+        /// Ticket id.
+        ticket: u64,
+        /// Which limit it exceeds.
+        reason: String,
     },
     /// Some field updates are invalid; nothing is written.
     #[error("{} of the hook's field updates cannot be applied to step `{step}` of ticket {ticket}, so none was written:\n  {}", problems.len(), problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
@@ -115,6 +124,8 @@ pub fn plan(ticket: &Ticket, outcome: &Outcome) -> Result<Option<WritePlan>, Pla
         });
     };
 
+    check_outcome_size(ticket.id, outcome)?;
+
     let mut problems = Vec::new();
     let mut tasks: Vec<TaskWrite> = step
         .tasks
@@ -125,18 +136,20 @@ pub fn plan(ticket: &Ticket, outcome: &Outcome) -> Result<Option<WritePlan>, Pla
         })
         .collect();
 
-    for (index, update) in outcome.field_updates.iter().enumerate() {
+    let mut seen = std::collections::HashSet::new();
+    for update in &outcome.field_updates {
         let problem = |reason: String| FieldProblem {
             field: update.field.clone(),
             reason,
         };
-        if outcome.field_updates[..index]
-            .iter()
-            .any(|earlier| earlier.field == update.field)
-        {
+        if !seen.insert(update.field.as_str()) {
             problems.push(problem(
                 "is set more than once in the outcome; set it once".into(),
             ));
+            continue;
+        }
+        if let Some(reason) = invalid_text(&update.value) {
+            problems.push(problem(reason));
             continue;
         }
         let mut found = false;
@@ -160,9 +173,27 @@ pub fn plan(ticket: &Ticket, outcome: &Outcome) -> Result<Option<WritePlan>, Pla
         }
     }
 
+    if let Some(reason) = outcome
+        .comments
+        .iter()
+        .find_map(|comment| xml_unsafe_character(comment))
+    {
+        problems.push(FieldProblem {
+            field: "(comment)".into(),
+            reason: format!("a comment {reason}"),
+        });
+    }
     if !problems.is_empty() {
         // One field can fail on several tasks for the same reason.
         problems.dedup();
+        if problems.len() > MAX_REPORTED_PROBLEMS {
+            let more = problems.len() - MAX_REPORTED_PROBLEMS;
+            problems.truncate(MAX_REPORTED_PROBLEMS);
+            problems.push(FieldProblem {
+                field: "...".into(),
+                reason: format!("and {more} more problems"),
+            });
+        }
         return Err(PlanError::Fields {
             ticket: ticket.id,
             step: step.name.clone(),
@@ -187,6 +218,90 @@ pub fn plan(ticket: &Ticket, outcome: &Outcome) -> Result<Option<WritePlan>, Pla
     }))
 }
 
+/// Field updates one outcome may carry.
+pub const MAX_FIELD_UPDATES: usize = 200;
+/// Comments one outcome may carry.
+pub const MAX_COMMENTS: usize = 20;
+/// Bytes of text in one field value or comment.
+pub const MAX_TEXT_BYTES: usize = 256 << 10;
+/// Problems listed in one error; the rest are counted.
+const MAX_REPORTED_PROBLEMS: usize = 20;
+/// Field names listed when a field is not found.
+const MAX_LISTED_FIELDS: usize = 30;
+
+/// Rejects an outcome that is too large to check or write, before any work
+/// that grows with its size.
+fn check_outcome_size(ticket: u64, outcome: &Outcome) -> Result<(), PlanError> {
+    let too_large = |reason: String| Err(PlanError::TooLarge { ticket, reason });
+    if outcome.field_updates.len() > MAX_FIELD_UPDATES {
+        return too_large(format!(
+            "{} field updates, more than the {MAX_FIELD_UPDATES} allowed",
+            outcome.field_updates.len()
+        ));
+    }
+    if outcome.comments.len() > MAX_COMMENTS {
+        return too_large(format!(
+            "{} comments, more than the {MAX_COMMENTS} allowed",
+            outcome.comments.len()
+        ));
+    }
+    if let Some(comment) = outcome
+        .comments
+        .iter()
+        .find(|comment| comment.len() > MAX_TEXT_BYTES)
+    {
+        return too_large(format!(
+            "a comment of {} bytes, more than the {MAX_TEXT_BYTES} allowed",
+            comment.len()
+        ));
+    }
+    let long_value = outcome
+        .field_updates
+        .iter()
+        .find(|update| input_texts(&update.value).map(str::len).sum::<usize>() > MAX_TEXT_BYTES);
+    if let Some(update) = long_value {
+        return too_large(format!(
+            "a value of more than {MAX_TEXT_BYTES} bytes for field `{}`",
+            update.field
+        ));
+    }
+    Ok(())
+}
+
+/// Returns the text parts of a field input.
+fn input_texts(value: &FieldInput) -> Box<dyn Iterator<Item = &str> + '_> {
+    match value {
+        FieldInput::Text(text)
+        | FieldInput::Hyperlink(text)
+        | FieldInput::Date(text)
+        | FieldInput::Time(text)
+        | FieldInput::DropDown(text) => Box::new(std::iter::once(text.as_str())),
+        FieldInput::MultipleSelection(items) | FieldInput::MultiText(items) => {
+            Box::new(items.iter().map(String::as_str))
+        }
+        FieldInput::ApproveReject(approval) => Box::new(std::iter::once(approval.reason.as_str())),
+        FieldInput::Checkbox(_) => Box::new(std::iter::empty()),
+    }
+}
+
+fn invalid_text(value: &FieldInput) -> Option<String> {
+    input_texts(value)
+        .find_map(|text| xml_unsafe_character(text).map(|reason| format!("its value {reason}")))
+}
+
+/// Describes the first character of `text` that XML 1.0 cannot carry: the
+/// C0 controls other than tab, line feed and carriage return.
+fn xml_unsafe_character(text: &str) -> Option<String> {
+    text.chars()
+        .find(|character| (*character as u32) < 0x20 && !matches!(character, '\t' | '\n' | '\r'))
+        .map(|character| {
+            format!(
+                "contains control character U+{:04X}, which XML cannot carry",
+                character as u32
+            )
+        })
+}
+
 fn missing_field_reason(name: &str, step: &crate::bindings::Step) -> String {
     let names: Vec<&str> = step
         .tasks
@@ -204,6 +319,11 @@ fn missing_field_reason(name: &str, step: &crate::bindings::Step) -> String {
     }
     let mut listed: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
     listed.dedup();
+    if listed.len() > MAX_LISTED_FIELDS {
+        let more = listed.len() - MAX_LISTED_FIELDS;
+        listed.truncate(MAX_LISTED_FIELDS);
+        listed.push(format!("and {more} more"));
+    }
     format!(
         "is not on the current step `{}` (its fields: {})",
         step.name,
