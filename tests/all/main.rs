@@ -2,6 +2,7 @@
 //! the SecureChange API emulator over HTTP on 127.0.0.1.
 
 mod bad_input;
+mod hostile;
 mod test_event;
 mod trigger;
 mod write_errors;
