@@ -34,6 +34,8 @@ pub struct Config {
     pub log: LogConfig,
     /// Hooks in file order; this is also the order they run in.
     pub hooks: Vec<HookConfig>,
+    /// Fixed DNS answers for hooks' HTTP requests, by host name.
+    pub resolve: BTreeMap<String, Vec<std::net::IpAddr>>,
 }
 
 /// How to reach the SecureChange REST API.
@@ -90,6 +92,9 @@ pub struct HookConfig {
     /// Whether to write the outcome when the ticket has left the step named
     /// in `<ticket_info>`; by default such writes are skipped.
     pub write_if_step_changed: bool,
+    /// The hook's sandbox policy file. A hook without one has no network,
+    /// the default limits, and may read its ticket and write any field.
+    pub policy: Option<PathBuf>,
 }
 
 /// A configuration that could not be loaded.
@@ -130,6 +135,8 @@ struct RawConfig {
     log: RawLog,
     #[serde(default, rename = "hook")]
     hooks: Vec<RawHook>,
+    #[serde(default)]
+    resolve: BTreeMap<String, Vec<std::net::IpAddr>>,
 }
 
 #[derive(Deserialize)]
@@ -164,6 +171,7 @@ struct RawHook {
     config: BTreeMap<String, String>,
     #[serde(default)]
     write_if_step_changed: bool,
+    policy: Option<PathBuf>,
 }
 
 fn read_hint(error: &std::io::Error) -> &'static str {
@@ -237,6 +245,7 @@ impl Config {
             api,
             log,
             hooks,
+            resolve: raw.resolve,
         })
     }
 }
@@ -362,6 +371,7 @@ fn convert_hook(raw: RawHook, base: &Path) -> Result<HookConfig, String> {
         steps: raw.steps,
         settings: raw.config,
         write_if_step_changed: raw.write_if_step_changed,
+        policy: raw.policy.map(|policy| base.join(policy)),
     })
 }
 

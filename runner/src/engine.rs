@@ -5,9 +5,9 @@ mod host;
 mod limits;
 mod sandbox;
 
-pub use host::{HostState, TicketAccess};
+pub use host::{HostState, ReadGrant, TicketAccess};
 pub use limits::Limits;
-pub use sandbox::{HookFailure, HookRun, LoadError, LoadedHook};
+pub use sandbox::{HookFailure, HookRun, LoadError, LoadedHook, RunContext};
 
 use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Config, Engine};
@@ -46,6 +46,8 @@ impl HookEngine {
 
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)
+            .map_err(|error| EngineError(format!("{error:#}")))?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
             .map_err(|error| EngineError(format!("{error:#}")))?;
         Trigger::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
             .map_err(|error| EngineError(format!("{error:#}")))?;

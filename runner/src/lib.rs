@@ -6,15 +6,19 @@
 #![deny(missing_docs)]
 
 pub mod api;
+pub mod audit;
 pub mod bindings;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod egress;
 pub mod engine;
 pub mod event;
 pub mod exit_code;
 pub mod failure;
+pub mod hook_context;
 pub mod logging;
+pub mod policy;
 pub mod selection;
 pub mod self_test;
 pub mod ticket;

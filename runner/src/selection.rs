@@ -63,6 +63,7 @@ mod tests {
             steps: steps.iter().map(|s| s.to_string()).collect(),
             settings: Default::default(),
             write_if_step_changed: false,
+            policy: None,
         }
     }
 

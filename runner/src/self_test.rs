@@ -5,11 +5,14 @@ use std::io::Write;
 
 use crate::api::ApiClient;
 use crate::config::Config;
+use crate::egress::Resolver;
 use crate::engine::HookEngine;
 use crate::event::event_name;
 use crate::exit_code::Status;
+use crate::hook_context;
 
-/// Checks the credential source, the CA file and every hook component, and
+/// Checks the credential source, the CA file, every hook component, policy
+/// file and secret, and
 /// prints a summary on standard output. Returns `Config` when anything is
 /// wrong, after listing every problem.
 pub fn self_test(config: &Config, engine: &HookEngine) -> Status {
@@ -31,6 +34,12 @@ pub fn self_test(config: &Config, engine: &HookEngine) -> Status {
                 tracing::info!(hook = %hook.name, events = %events.join(","), "component loaded");
             }
             Err(error) => problems.push(format!("hook `{}`: {error}", hook.name)),
+        }
+        // Building the context reads the policy file and every secret.
+        let context = hook_context::load_policy(hook)
+            .and_then(|policy| hook_context::build(hook, policy, &Resolver::default(), 0, None));
+        if let Err(problem) = context {
+            problems.push(problem);
         }
     }
 

@@ -6,7 +6,9 @@
 
 mod apply;
 mod body;
+mod grants;
 mod plan;
 
 pub use apply::{Applied, ApplyError, apply};
+pub use grants::ungranted;
 pub use plan::{CommentWrite, FieldProblem, FieldWrite, PlanError, TaskWrite, WritePlan, plan};

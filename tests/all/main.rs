@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod hostile;
+mod policy;
 mod test_event;
 mod trigger;
 mod write_errors;

@@ -34,6 +34,7 @@ file = "hook-runner.log"
 [[hook]]
 name = "risk-scorer"
 component = "$component"
+policy = "$PWD/guests/risk-scorer/policy.toml"
 events = ["ADVANCE"]
 
 [hook.config]

@@ -7,10 +7,12 @@ use std::sync::Arc;
 use crate::api::ApiClient;
 use crate::bindings::{Event, Outcome, TicketInfo};
 use crate::config::{Config, HookConfig};
-use crate::engine::{HookEngine, Limits, TicketAccess};
+use crate::egress::Resolver;
+use crate::engine::HookEngine;
 use crate::event::{event_name, parse_event};
 use crate::exit_code::Status;
 use crate::failure::Failure;
+use crate::hook_context;
 use crate::selection::{needs_workflow, select};
 use crate::self_test::self_test;
 use crate::ticket_info::{self, TicketInfoDocument};
@@ -97,11 +99,12 @@ impl RunCommand {
 
         let api = connect(config, &mut client)?;
         let engine = HookEngine::new().map_err(|error| Failure::new(Status::Internal, error))?;
+        let resolver = Resolver::new(config.resolve.clone());
         let mut status = Status::Success;
         let mut failed = 0;
         let mut written = Applied::default();
         for hook in &hooks {
-            match run_hook(&engine, &api, hook, event, &info).await {
+            match run_hook(&engine, &api, &resolver, hook, event, &info).await {
                 HookResult::Applied(applied) => {
                     written.fields += applied.fields;
                     written.comments += applied.comments;
@@ -206,6 +209,7 @@ fn connect(
 async fn run_hook(
     engine: &HookEngine,
     api: &Arc<ApiClient>,
+    resolver: &Resolver,
     hook: &HookConfig,
     event: Event,
     info: &TicketInfo,
@@ -214,20 +218,19 @@ async fn run_hook(
         Ok(loaded) => loaded,
         Err(error) => return HookResult::Failed(Status::Config, error.to_string()),
     };
-    let access = TicketAccess {
-        ticket_id: info.id,
-        client: Some(api.clone()),
+    let policy = match hook_context::load_policy(hook) {
+        Ok(policy) => policy,
+        Err(message) => return HookResult::Failed(Status::Config, message),
     };
-    let run = engine
-        .run(
-            &loaded,
-            &hook.name,
-            hook.settings.clone(),
-            access,
-            &Limits::default(),
-            (event, info),
-        )
-        .await;
+    let ticket_grant = policy
+        .path
+        .clone()
+        .map(|path| (path, policy.ticket.clone()));
+    let context = match hook_context::build(hook, policy, resolver, info.id, Some(api.clone())) {
+        Ok(context) => context,
+        Err(message) => return HookResult::Failed(Status::Config, message),
+    };
+    let run = engine.run(&loaded, context, (event, info)).await;
     let outcome = match run.result {
         Ok(outcome) => outcome,
         Err(failure) => match run.api_errors.last() {
@@ -245,6 +248,16 @@ async fn run_hook(
         comments = outcome.comments.len(),
         "hook returned"
     );
+    if let Some((path, grant)) = &ticket_grant {
+        let problems = writeback::ungranted(grant, path, &outcome);
+        if !problems.is_empty() {
+            let message = format!(
+                "the hook asked for changes its policy does not grant, so none was written:\n  {}",
+                problems.join("\n  ")
+            );
+            return HookResult::Failed(Status::HookFailed, message);
+        }
+    }
     write_back(api, hook, info, &outcome).await
 }
 

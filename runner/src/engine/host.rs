@@ -9,23 +9,41 @@ use std::time::Instant;
 use wasmtime::StoreLimits;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use crate::api::ApiClient;
 use crate::bindings::Ticket;
 use crate::bindings::hook_runner::api::{config, log, tickets, types};
+use crate::egress::Egress;
+
+use super::sandbox::RunContext;
 
 /// The ticket a hook may read, and the client that reads it.
 #[derive(Debug, Clone)]
 pub struct TicketAccess {
     /// The ticket of the event being handled; the only one a hook may read.
     pub ticket_id: u64,
+    /// The policy file that must grant the read, or `None` when the hook
+    /// has no policy file (such a hook may read its ticket).
+    pub read_grant: Option<ReadGrant>,
     /// The API client, absent when the run makes no API calls.
     pub client: Option<Arc<ApiClient>>,
+}
+
+/// The `read` setting of a policy's `[ticket]` table.
+#[derive(Debug, Clone)]
+pub struct ReadGrant {
+    /// Whether the policy grants the read.
+    pub read: bool,
+    /// The policy file, for the denial message.
+    pub policy: std::path::PathBuf,
 }
 
 /// The data of one hook's store.
 pub struct HostState {
     pub(super) wasi: WasiCtx,
+    http: WasiHttpCtx,
+    egress: Egress,
     pub(super) table: ResourceTable,
     pub(super) limits: StoreLimits,
     pub(super) deadline: Instant,
@@ -45,20 +63,19 @@ impl HostState {
         wasi: WasiCtx,
         limits: StoreLimits,
         deadline: Instant,
-        hook: &str,
-        settings: BTreeMap<String, String>,
-        tickets: TicketAccess,
-        log_bytes: usize,
+        context: RunContext,
     ) -> HostState {
         HostState {
             wasi,
+            http: WasiHttpCtx::new(),
+            egress: context.egress,
             table: ResourceTable::new(),
             limits,
             deadline,
-            hook: hook.to_string(),
-            settings,
-            tickets,
-            log_bytes_left: log_bytes,
+            hook: context.name,
+            settings: context.settings,
+            tickets: context.tickets,
+            log_bytes_left: context.limits.log_bytes,
             log_lines_dropped: 0,
             api_errors: Vec::new(),
             ticket_cache: None,
@@ -91,6 +108,16 @@ impl WasiView for HostState {
         WasiCtxView {
             ctx: &mut self.wasi,
             table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for HostState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            hooks: &mut self.egress,
+            table: &mut self.table,
+            ctx: &mut self.http,
         }
     }
 }
@@ -149,6 +176,16 @@ impl config::Host for HostState {
 
 impl tickets::Host for HostState {
     async fn get_ticket(&mut self, id: u64) -> Result<Ticket, tickets::ApiError> {
+        if let Some(grant) = &self.tickets.read_grant
+            && !grant.read
+        {
+            tracing::warn!(hook = %self.hook, "denied a ticket read that the policy does not grant");
+            return Err(tickets::ApiError::Denied(format!(
+                "the policy `{}` of hook `{}` does not grant ticket reads; add read = true under [ticket]",
+                grant.policy.display(),
+                self.hook
+            )));
+        }
         if id != self.tickets.ticket_id {
             tracing::warn!(hook = %self.hook, requested = id, allowed = self.tickets.ticket_id, "denied a read of another ticket");
             return Err(tickets::ApiError::Denied(format!(

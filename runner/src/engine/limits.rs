@@ -1,9 +1,9 @@
-//! Resource limits for one hook run.
-//!
-//! NOTE: every hook gets these defaults; per-hook values come with the
-//! sandbox policy files.
+//! Resource limits for one hook run, taken from the hook's policy file or
+//! from the policy defaults when the hook has none.
 
 use std::time::Duration;
+
+use crate::policy::PolicyLimits;
 
 /// Limits applied to one hook run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,14 +20,35 @@ pub struct Limits {
     pub instances: usize,
 }
 
-impl Default for Limits {
-    fn default() -> Self {
+/// Component instances, tables and memories a hook may create. Components
+/// made by componentize-py need more than 32 instances.
+const MAX_INSTANCES: usize = 128;
+
+impl Limits {
+    /// Converts the `[limits]` of a policy.
+    // NOTE: `fuel` is not applied yet: the engine runs without fuel metering,
+    // so the wall-clock limit is what stops a busy hook.
+    pub fn from_policy(limits: &PolicyLimits) -> Limits {
         Limits {
-            memory_bytes: 256 << 20,
-            wall_time: Duration::from_secs(30),
-            output_bytes: 64 << 10,
-            log_bytes: 256 << 10,
-            instances: 128,
+            memory_bytes: mib(limits.memory_mib),
+            wall_time: Duration::from_secs(limits.wall_time_seconds),
+            output_bytes: kib(limits.max_output_kib),
+            log_bytes: kib(limits.max_log_kib),
+            instances: MAX_INSTANCES,
         }
     }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::from_policy(&PolicyLimits::default())
+    }
+}
+
+fn mib(value: u64) -> usize {
+    usize::try_from(value.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
+}
+
+fn kib(value: u64) -> usize {
+    usize::try_from(value.saturating_mul(1 << 10)).unwrap_or(usize::MAX)
 }

@@ -14,6 +14,7 @@ use super::host::{HostState, TicketAccess, escape_control};
 use super::limits::Limits;
 use super::{EPOCH_TICK, HookEngine};
 use crate::bindings::{Event, HookError, Outcome, TicketInfo, TriggerPre};
+use crate::egress::Egress;
 
 /// A compiled component, linked and ready to instantiate.
 pub struct LoadedHook {
@@ -77,6 +78,22 @@ pub enum HookFailure {
     Trap(String),
 }
 
+/// What one hook run may use: its name, settings, ticket access, limits
+/// and outgoing HTTP.
+#[derive(Debug)]
+pub struct RunContext {
+    /// The hook's name, for logs.
+    pub name: String,
+    /// Values for the `config` import.
+    pub settings: BTreeMap<String, String>,
+    /// The ticket the hook may read.
+    pub tickets: TicketAccess,
+    /// Resource limits.
+    pub limits: Limits,
+    /// The hook's `wasi:http` checks and sender.
+    pub egress: Egress,
+}
+
 /// The result of one hook run, with what it printed.
 #[derive(Debug)]
 pub struct HookRun {
@@ -116,16 +133,17 @@ impl HookEngine {
         })
     }
 
-    /// Runs `hook` for one event in a new store with `limits`.
+    /// Runs `hook` for one event in a new store set up from `context`.
     pub async fn run(
         &self,
         hook: &LoadedHook,
-        name: &str,
-        settings: BTreeMap<String, String>,
-        tickets: TicketAccess,
-        limits: &Limits,
+        context: RunContext,
         (event, info): (Event, &TicketInfo),
     ) -> HookRun {
+        let name = context.name.clone();
+        let name = name.as_str();
+        let limits = context.limits;
+        let limits = &limits;
         let started = Instant::now();
         let stdout = MemoryOutputPipe::new(limits.output_bytes);
         let stderr = MemoryOutputPipe::new(limits.output_bytes);
@@ -145,15 +163,7 @@ impl HookEngine {
             .trap_on_grow_failure(true)
             .build();
         let deadline = started + limits.wall_time;
-        let state = HostState::new(
-            wasi,
-            store_limits,
-            deadline,
-            name,
-            settings,
-            tickets,
-            limits.log_bytes,
-        );
+        let state = HostState::new(wasi, store_limits, deadline, context);
 
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limits);
