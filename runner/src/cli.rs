@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::RunCommand;
+use crate::commands::{CheckCommand, InspectCommand, RunCommand};
 
 /// Runs sandboxed WebAssembly hooks for Tufin SecureChange ticket events.
 ///
@@ -41,15 +41,22 @@ pub enum Command {
     /// Handle one SecureChange event: run the hooks bound to it and write
     /// their results into the ticket (the default).
     Run(RunCommand),
+    /// Validate the configuration, every policy file and every component
+    /// without calling the SecureChange API, and report on each hook.
+    Check(CheckCommand),
+    /// Show a component's imports and exports and, with --policy, how the
+    /// policy fits them.
+    Inspect(InspectCommand),
 }
 
 /// The exit code table shown at the end of `--help`.
 pub const EXIT_CODES: &str = "\
 Exit codes:
-  0  every selected hook ran and its changes were written; on TEST, the setup is valid
+  0  every selected hook ran and its changes were written; on TEST and for check,
+     the setup is valid; for inspect, the component was read
   1  internal error (a bug in hook-runner)
   2  invalid command line
-  3  invalid or missing configuration, component or credential source
+  3  invalid or missing configuration, component, policy or credential source
   4  invalid SCW_EVENT or <ticket_info> on standard input
   5  a hook failed (trap, time-out, memory limit, returned error) or asked for
      changes the ticket cannot take; other hooks still ran
@@ -113,6 +120,38 @@ mod tests {
     fn no_subcommand_parses() {
         let cli = Cli::try_parse_from(["hook-runner"]).expect("parses");
         assert!(cli.command.is_none());
+    }
+
+    #[test]
+    fn check_parses_json_flag() {
+        let cli = Cli::try_parse_from(["hook-runner", "check", "--json"]).expect("parses");
+        assert!(matches!(
+            cli.command,
+            Some(Command::Check(CheckCommand { json: true }))
+        ));
+    }
+
+    #[test]
+    fn inspect_needs_component() {
+        let error = Cli::try_parse_from(["hook-runner", "inspect"]).expect_err("rejected");
+        assert_eq!(
+            error.kind(),
+            clap::error::ErrorKind::MissingRequiredArgument
+        );
+        let cli = Cli::try_parse_from(["hook-runner", "inspect", "a.wasm", "--policy", "p.toml"])
+            .expect("parses");
+        let Some(Command::Inspect(inspect)) = cli.command else {
+            panic!("expected inspect");
+        };
+        assert_eq!(inspect.component, PathBuf::from("a.wasm"));
+        assert_eq!(inspect.policy, Some(PathBuf::from("p.toml")));
+    }
+
+    #[test]
+    fn run_options_conflict_with_check() {
+        let error = Cli::try_parse_from(["hook-runner", "--event", "ADVANCE", "check"])
+            .expect_err("rejected");
+        assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The `hook-runner` executable that SecureChange runs.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -29,13 +30,10 @@ fn main() -> ExitCode {
 }
 
 fn execute(cli: Cli) -> Result<Status, Failure> {
+    let command = cli.command.unwrap_or(Command::Run(cli.run));
     let exe = std::env::current_exe().ok();
     let env_value = std::env::var(config::CONFIG_ENV).ok();
     let path = config::locate(cli.config.as_deref(), env_value.as_deref(), exe.as_deref());
-    let config = Config::load(&path).map_err(|error| Failure::new(Status::Config, error))?;
-    logging::init(config.log.level.as_deref(), config.log.file.as_deref())
-        .map_err(|error| Failure::new(Status::Config, error))?;
-
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -45,10 +43,21 @@ fn execute(cli: Cli) -> Result<Status, Failure> {
                 format!("failed to start the async runtime: {error}"),
             )
         })?;
-    let command = cli.command.unwrap_or(Command::Run(cli.run));
     runtime.block_on(async {
         match command {
-            Command::Run(run) => run.execute(&config).await,
+            Command::Run(run) => run.execute(&load_config(&path)?).await,
+            // `check` reports an invalid configuration in its own output.
+            Command::Check(check) => check.execute(&path),
+            // `inspect` reads only the files on its command line.
+            Command::Inspect(inspect) => inspect.execute(),
         }
     })
+}
+
+/// Loads the configuration and starts logging with its `[log]` settings.
+fn load_config(path: &Path) -> Result<Config, Failure> {
+    let config = Config::load(path).map_err(|error| Failure::new(Status::Config, error))?;
+    logging::init(config.log.level.as_deref(), config.log.file.as_deref())
+        .map_err(|error| Failure::new(Status::Config, error))?;
+    Ok(config)
 }

@@ -1,47 +1,124 @@
-//! The TEST event, sent by the Test button under Settings > SecureChange API:
-//! check the whole setup without calling the API.
+//! The checks behind the TEST event, sent by the Test button under Settings >
+//! SecureChange API, and behind `hook-runner check`: validate the whole
+//! setup without calling the API.
 
 use std::io::Write;
 
 use crate::api::ApiClient;
-use crate::config::Config;
+use crate::config::{Config, HookConfig};
 use crate::egress::Resolver;
 use crate::engine::HookEngine;
 use crate::event::event_name;
 use crate::exit_code::Status;
 use crate::hook_context;
+use crate::policy::Policy;
+
+/// The problems found in a setup, by source.
+#[derive(Debug, Default)]
+pub struct SetupCheck {
+    /// Problems with the API credential source and the CA file.
+    pub api_problems: Vec<String>,
+    /// One entry per `[[hook]]`, in file order.
+    pub hooks: Vec<HookCheck>,
+}
+
+/// The result of checking one hook's component, policy file and secrets.
+#[derive(Debug)]
+pub struct HookCheck {
+    /// The hook's name.
+    pub name: String,
+    /// Problems, without the `` hook `name`: `` prefix.
+    pub problems: Vec<String>,
+    /// Whether the component compiled and fits the `trigger` world.
+    pub component_loaded: bool,
+    /// The hook's policy when it loaded ([`Policy::deny_all`] for a hook
+    /// without a policy file).
+    pub policy: Option<Policy>,
+}
+
+impl SetupCheck {
+    /// Returns every problem in the order it was found, each hook's prefixed
+    /// with the hook's name.
+    pub fn problems(&self) -> Vec<String> {
+        let hook_problems = self.hooks.iter().flat_map(|hook| {
+            hook.problems
+                .iter()
+                .map(|problem| format!("hook `{}`: {problem}", hook.name))
+        });
+        self.api_problems
+            .iter()
+            .cloned()
+            .chain(hook_problems)
+            .collect()
+    }
+}
 
 /// Checks the credential source, the CA file, every hook component, policy
-/// file and secret, and
-/// prints a summary on standard output. Returns `Config` when anything is
-/// wrong, after listing every problem.
-pub fn self_test(config: &Config, engine: &HookEngine) -> Status {
-    let mut problems = Vec::new();
-
+/// file and secret. Reads files and environment variables but sends nothing.
+pub fn check_setup(config: &Config, engine: &HookEngine) -> SetupCheck {
+    let mut api_problems = Vec::new();
     let password = config.api.password.read().unwrap_or_else(|problem| {
-        problems.push(problem);
+        api_problems.push(problem);
         String::new()
     });
     // Building the client reads and parses the CA file; it sends nothing.
     if let Err(error) = ApiClient::new(&config.api, password) {
-        problems.push(error.to_string());
+        api_problems.push(error.to_string());
     }
-    for hook in &config.hooks {
-        match engine.load(&hook.component) {
-            Ok(_) => {
-                let events: Vec<&str> =
-                    hook.events.iter().map(|event| event_name(*event)).collect();
-                tracing::info!(hook = %hook.name, events = %events.join(","), "component loaded");
-            }
-            Err(error) => problems.push(format!("hook `{}`: {error}", hook.name)),
-        }
-        // Building the context reads the policy file and every secret.
-        let context = hook_context::load_policy(hook)
-            .and_then(|policy| hook_context::build(hook, policy, &Resolver::default(), 0, None));
-        if let Err(problem) = context {
-            problems.push(problem);
-        }
+    let hooks = config
+        .hooks
+        .iter()
+        .map(|hook| check_hook(hook, engine))
+        .collect();
+    SetupCheck {
+        api_problems,
+        hooks,
     }
+}
+
+fn check_hook(hook: &HookConfig, engine: &HookEngine) -> HookCheck {
+    let mut problems = Vec::new();
+    let component_loaded = match engine.load(&hook.component) {
+        Ok(_) => {
+            let events: Vec<&str> = hook.events.iter().map(|event| event_name(*event)).collect();
+            tracing::info!(hook = %hook.name, events = %events.join(","), "component loaded");
+            true
+        }
+        Err(error) => {
+            problems.push(error.to_string());
+            false
+        }
+    };
+
+    // Building the context reads the policy file and every secret.
+    let policy = hook_context::load_policy(hook).and_then(|policy| {
+        hook_context::build(hook, policy.clone(), &Resolver::default(), 0, None)?;
+        Ok(policy)
+    });
+    let policy = match policy {
+        Ok(policy) => Some(policy),
+        Err(problem) => {
+            // hook_context names the hook in its messages; the report adds
+            // the name back.
+            let prefix = format!("hook `{}`: ", hook.name);
+            let problem = problem.strip_prefix(&prefix).unwrap_or(&problem);
+            problems.push(problem.to_string());
+            None
+        }
+    };
+    HookCheck {
+        name: hook.name.clone(),
+        problems,
+        component_loaded,
+        policy,
+    }
+}
+
+/// Runs [`check_setup`] for the TEST event and prints a summary on standard
+/// output. Returns `Config` when anything is wrong, after listing every
+/// problem.
+pub fn self_test(config: &Config, engine: &HookEngine) -> Status {
+    let problems = check_setup(config, engine).problems();
 
     let mut report = String::new();
     let status = if problems.is_empty() {
