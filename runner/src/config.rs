@@ -36,6 +36,8 @@ pub struct Config {
     pub hooks: Vec<HookConfig>,
     /// Fixed DNS answers for hooks' HTTP requests, by host name.
     pub resolve: BTreeMap<String, Vec<std::net::IpAddr>>,
+    /// The audit log file, from `audit.file`.
+    pub audit_file: Option<PathBuf>,
 }
 
 /// How to reach the SecureChange REST API.
@@ -137,6 +139,14 @@ struct RawConfig {
     hooks: Vec<RawHook>,
     #[serde(default)]
     resolve: BTreeMap<String, Vec<std::net::IpAddr>>,
+    #[serde(default)]
+    audit: RawAudit,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAudit {
+    file: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -246,6 +256,7 @@ impl Config {
             log,
             hooks,
             resolve: raw.resolve,
+            audit_file: raw.audit.file.map(|file| base.join(file)),
         })
     }
 }

@@ -33,8 +33,9 @@ pub struct EgressLimits {
     pub max_request_body: u64,
     /// Largest response body in bytes.
     pub max_response_body: u64,
-    /// Time to connect, to the first response byte, and between response
-    /// body frames.
+    /// Time one request may take, from the policy check to the last byte of
+    /// the response body; connecting and the response head each also have
+    /// this limit.
     pub timeout: Duration,
 }
 

@@ -13,7 +13,8 @@ use crate::engine::{Limits, ReadGrant, RunContext, TicketAccess};
 use crate::policy::Policy;
 
 /// Loads the hook's policy file, or returns the policy of a hook without
-/// one: no network and the default limits.
+/// one, which grants nothing: no ticket read, no write, no comment, no
+/// network, and the default limits.
 pub fn load_policy(hook: &HookConfig) -> Result<Policy, String> {
     match &hook.policy {
         Some(path) => Policy::load(path).map_err(|error| format!("hook `{}`: {error}", hook.name)),
@@ -35,11 +36,15 @@ pub fn build(
             tracing::warn!(hook = %hook.name, key, "the policy's [config] value replaces the one in the hook's [hook.config]");
         }
     }
-    let read_grant = policy.path.as_ref().map(|path| ReadGrant {
+    let read_grant = ReadGrant {
         read: policy.ticket.read,
-        policy: path.clone(),
-    });
+        policy: policy.path.clone(),
+    };
     let secrets = secret_headers(hook, &policy)?;
+    let secret_values = secrets
+        .iter()
+        .filter_map(|secret| secret.value.to_str().ok().map(str::to_string))
+        .collect();
     let limits = Limits::from_policy(&policy.limits);
     let egress_limits = EgressLimits::from_policy(&policy.limits);
     Ok(RunContext {
@@ -58,6 +63,7 @@ pub fn build(
             secrets,
             egress_limits,
         ),
+        secrets: secret_values,
     })
 }
 

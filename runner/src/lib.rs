@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod audit_trail;
 pub mod bindings;
 pub mod cli;
 pub mod commands;
@@ -17,6 +18,7 @@ pub mod event;
 pub mod exit_code;
 pub mod failure;
 pub mod hook_context;
+pub mod hook_run;
 pub mod logging;
 pub mod policy;
 pub mod selection;

@@ -10,5 +10,7 @@ mod grants;
 mod plan;
 
 pub use apply::{Applied, ApplyError, apply};
-pub use grants::ungranted;
-pub use plan::{CommentWrite, FieldProblem, FieldWrite, PlanError, TaskWrite, WritePlan, plan};
+pub use grants::check_grants;
+pub use plan::{
+    CommentWrite, FieldProblem, FieldWrite, PlanError, TaskWrite, WritePlan, plan, value_bytes,
+};

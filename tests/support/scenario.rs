@@ -95,6 +95,31 @@ impl Scenario {
         self.dir.path().join("hook-runner.toml")
     }
 
+    /// Writes and returns the policy that hooks without a `policy` line in
+    /// `extra` get: ticket reads, comments, and writes of every field of the
+    /// ticket fixtures plus the misspelt names that tests use.
+    pub fn default_policy(&self) -> PathBuf {
+        let path = self.dir.path().join("test-policy.toml");
+        let fields = [
+            "Risk Score",
+            "Risk Reason",
+            "Risk Level",
+            "Reviewed",
+            "Review Date",
+            "Security Approval",
+            "Business Justification",
+            "Owner Notes",
+            "Risk Scroe",
+        ];
+        let quoted: Vec<String> = fields.iter().map(|field| format!("\"{field}\"")).collect();
+        let text = format!(
+            "[ticket]\nread = true\ncomment = true\nwrite_fields = [{}]\n",
+            quoted.join(", ")
+        );
+        std::fs::write(&path, text).expect("write the test policy");
+        path
+    }
+
     /// Writes a configuration with `hooks` that talks to the emulator.
     pub fn write_config(&self, hooks: &[HookEntry<'_>]) {
         self.write_config_with_api(&self.emulator.base_url(), hooks);
@@ -102,12 +127,34 @@ impl Scenario {
 
     /// Writes a configuration with `hooks` whose API URL is `url`.
     pub fn write_config_with_api(&self, url: &str, hooks: &[HookEntry<'_>]) {
+        self.write_config_text(url, "", hooks);
+    }
+
+    /// Writes a configuration with `hooks` that talks to the emulator, with
+    /// `extra_top_level` (TOML tables such as `[resolve]`) before the hooks.
+    pub fn write_config_with(&self, extra_top_level: &str, hooks: &[HookEntry<'_>]) {
+        self.write_config_text(&self.emulator.base_url(), extra_top_level, hooks);
+    }
+
+    fn write_config_text(&self, url: &str, extra_top_level: &str, hooks: &[HookEntry<'_>]) {
         let mut text = format!(
             "[api]\nurl = \"{url}\"\nusername = \"{API_USER}\"\npassword_env = \"TEST_API_PASSWORD\"\ntimeout_seconds = 10\n\n[log]\nfile = \"hook-runner.log\"\n"
         );
+        if !extra_top_level.is_empty() {
+            text.push('\n');
+            text.push_str(extra_top_level);
+            text.push('\n');
+        }
         for hook in hooks {
+            // A hook without a policy file may not touch the ticket, so a
+            // test that does not name one gets the broad test policy.
+            let policy = if hook.extra.contains("policy =") {
+                String::new()
+            } else {
+                format!("policy = \"{}\"\n", self.default_policy().display())
+            };
             text.push_str(&format!(
-                "\n[[hook]]\nname = \"{}\"\ncomponent = \"{}\"\nevents = {}\n{}\n[hook.config]\n{}\n",
+                "\n[[hook]]\nname = \"{}\"\ncomponent = \"{}\"\nevents = {}\n{policy}{}\n[hook.config]\n{}\n",
                 hook.name, hook.component, hook.events, hook.extra, hook.settings
             ));
         }
@@ -128,6 +175,19 @@ impl Scenario {
         args: &[&str],
         password: &str,
     ) -> Output {
+        self.run_with_env(event, stdin, args, password, &[])
+    }
+
+    /// Runs hook-runner like [`Scenario::run_with`], with the variables in
+    /// `env` added to its otherwise cleared environment.
+    pub fn run_with_env(
+        &self,
+        event: Option<&str>,
+        stdin: &[u8],
+        args: &[&str],
+        password: &str,
+        env: &[(&str, &str)],
+    ) -> Output {
         let mut command = Command::new(hook_runner_binary());
         command
             .args(args)
@@ -141,6 +201,7 @@ impl Scenario {
         if let Some(event) = event {
             command.env("SCW_EVENT", event);
         }
+        command.envs(env.iter().copied());
         let mut child = command.spawn().expect("hook-runner starts");
         if let Some(mut input) = child.stdin.take() {
             // A process that exits before reading its input is a valid case.

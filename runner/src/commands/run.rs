@@ -5,18 +5,20 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::api::ApiClient;
-use crate::bindings::{Event, Outcome, TicketInfo};
-use crate::config::{Config, HookConfig};
+use crate::audit::AuditLog;
+use crate::audit_trail::AuditTrail;
+use crate::bindings::{Event, TicketInfo};
+use crate::config::Config;
 use crate::egress::Resolver;
 use crate::engine::HookEngine;
 use crate::event::{event_name, parse_event};
 use crate::exit_code::Status;
 use crate::failure::Failure;
-use crate::hook_context;
+use crate::hook_run::{HookResult, run_hook};
 use crate::selection::{needs_workflow, select};
 use crate::self_test::self_test;
 use crate::ticket_info::{self, TicketInfoDocument};
-use crate::writeback::{self, Applied};
+use crate::writeback::Applied;
 
 /// Largest `<ticket_info>` document accepted on standard input. Real ones are
 /// a few kilobytes; the limit keeps a runaway producer from exhausting memory.
@@ -35,16 +37,10 @@ pub struct RunCommand {
     pub ticket_info: Option<PathBuf>,
 }
 
-/// The end state of one hook's run.
-#[derive(Debug)]
-enum HookResult {
-    Applied(Applied),
-    Failed(Status, String),
-}
-
 impl RunCommand {
     /// Runs the command and returns the exit status.
     pub async fn execute(&self, config: &Config) -> Result<Status, Failure> {
+        let started = std::time::Instant::now();
         let event = self.event()?;
         let input = self.read_input()?;
         let document =
@@ -98,33 +94,10 @@ impl RunCommand {
         }
 
         let api = connect(config, &mut client)?;
-        let engine = HookEngine::new().map_err(|error| Failure::new(Status::Internal, error))?;
-        let resolver = Resolver::new(config.resolve.clone());
-        let mut status = Status::Success;
-        let mut failed = 0;
-        let mut written = Applied::default();
-        for hook in &hooks {
-            match run_hook(&engine, &api, &resolver, hook, event, &info).await {
-                HookResult::Applied(applied) => {
-                    written.fields += applied.fields;
-                    written.comments += applied.comments;
-                }
-                HookResult::Failed(hook_status, message) => {
-                    tracing::error!(hook = %hook.name, ticket = info.id, "{message}");
-                    status = status.max(hook_status);
-                    failed += 1;
-                }
-            }
-        }
-        tracing::info!(
-            event = event_name(event),
-            ticket = info.id,
-            hooks = hooks.len(),
-            failed,
-            fields = written.fields,
-            comments = written.comments,
-            "finished"
-        );
+        let audit = open_audit(config)?;
+        audit.run_started(event, Some(info.id));
+        let status = run_hooks(config, &api, &audit, &hooks, event, &info).await;
+        audit.run_finished(status.code(), started.elapsed());
         Ok(status)
     }
 
@@ -206,121 +179,61 @@ fn connect(
     Ok(created)
 }
 
-async fn run_hook(
-    engine: &HookEngine,
+/// Opens the audit log named in the configuration, or a disabled one.
+fn open_audit(config: &Config) -> Result<AuditTrail, Failure> {
+    let log = match &config.audit_file {
+        Some(path) => AuditLog::open(path).map_err(|error| Failure::new(Status::Config, error))?,
+        None => AuditLog::disabled(),
+    };
+    let trail = AuditTrail::new(log);
+    if let Ok(password) = config.api.password.read() {
+        trail.add_secret(&password);
+    }
+    Ok(trail)
+}
+
+/// Runs every selected hook in order and returns the run's status: the
+/// highest failure code, or success.
+async fn run_hooks(
+    config: &Config,
     api: &Arc<ApiClient>,
-    resolver: &Resolver,
-    hook: &HookConfig,
+    audit: &AuditTrail,
+    hooks: &[&crate::config::HookConfig],
     event: Event,
     info: &TicketInfo,
-) -> HookResult {
-    let loaded = match engine.load(&hook.component) {
-        Ok(loaded) => loaded,
-        Err(error) => return HookResult::Failed(Status::Config, error.to_string()),
-    };
-    let policy = match hook_context::load_policy(hook) {
-        Ok(policy) => policy,
-        Err(message) => return HookResult::Failed(Status::Config, message),
-    };
-    let ticket_grant = policy
-        .path
-        .clone()
-        .map(|path| (path, policy.ticket.clone()));
-    let context = match hook_context::build(hook, policy, resolver, info.id, Some(api.clone())) {
-        Ok(context) => context,
-        Err(message) => return HookResult::Failed(Status::Config, message),
-    };
-    let run = engine.run(&loaded, context, (event, info)).await;
-    let outcome = match run.result {
-        Ok(outcome) => outcome,
-        Err(failure) => match run.api_errors.last() {
-            Some(api_error) => {
-                let message = format!("the hook failed after its ticket read failed: {api_error}");
-                return HookResult::Failed(Status::Api, message);
-            }
-            None => return HookResult::Failed(Status::HookFailed, failure.to_string()),
-        },
-    };
-    tracing::info!(
-        hook = %hook.name,
-        elapsed_ms = run.elapsed.as_millis() as u64,
-        fields = outcome.field_updates.len(),
-        comments = outcome.comments.len(),
-        "hook returned"
-    );
-    if let Some((path, grant)) = &ticket_grant {
-        let problems = writeback::ungranted(grant, path, &outcome);
-        if !problems.is_empty() {
-            let message = format!(
-                "the hook asked for changes its policy does not grant, so none was written:\n  {}",
-                problems.join("\n  ")
-            );
-            return HookResult::Failed(Status::HookFailed, message);
-        }
-    }
-    write_back(api, hook, info, &outcome).await
-}
-
-async fn write_back(
-    api: &ApiClient,
-    hook: &HookConfig,
-    info: &TicketInfo,
-    outcome: &Outcome,
-) -> HookResult {
-    let ticket_id = info.id;
-    if outcome.field_updates.is_empty() && outcome.comments.is_empty() {
-        return HookResult::Applied(Applied::default());
-    }
-    let ticket = match api.get_ticket(ticket_id).await {
-        Ok(ticket) => ticket,
+) -> Status {
+    let engine = match HookEngine::new() {
+        Ok(engine) => engine,
         Err(error) => {
-            return HookResult::Failed(
-                Status::Api,
-                format!("failed to read ticket {ticket_id} before writing: {error}"),
-            );
+            tracing::error!(%error, "failed to set up the WebAssembly engine");
+            return Status::Internal;
         }
     };
-    if let Some(moved) = step_change(info, &ticket)
-        && !hook.write_if_step_changed
-    {
-        tracing::warn!(
-            hook = %hook.name,
-            ticket = ticket_id,
-            "{moved}; skipped the hook's {} field update(s) and {} comment(s) \
-             (set write_if_step_changed = true on the hook to write to the new step)",
-            outcome.field_updates.len(),
-            outcome.comments.len()
-        );
-        return HookResult::Applied(Applied::default());
-    }
-    let plan = match writeback::plan(&ticket, outcome) {
-        Ok(Some(plan)) => plan,
-        Ok(None) => return HookResult::Applied(Applied::default()),
-        Err(error) => return HookResult::Failed(Status::HookFailed, error.to_string()),
-    };
-    match writeback::apply(api, &plan).await {
-        Ok(applied) => {
-            tracing::info!(hook = %hook.name, ticket = ticket_id, fields = applied.fields, comments = applied.comments, "wrote the hook's changes");
-            HookResult::Applied(applied)
+    let resolver = Resolver::new(config.resolve.clone());
+    let mut status = Status::Success;
+    let mut failed = 0;
+    let mut written = Applied::default();
+    for hook in hooks {
+        match run_hook(&engine, api, &resolver, audit, hook, event, info).await {
+            HookResult::Applied(applied) => {
+                written.fields += applied.fields;
+                written.comments += applied.comments;
+            }
+            HookResult::Failed(hook_status, message) => {
+                tracing::error!(hook = %hook.name, ticket = info.id, "{message}");
+                status = status.max(hook_status);
+                failed += 1;
+            }
         }
-        Err(error) => HookResult::Failed(Status::Api, format!("{error}: {}", error.api_error())),
     }
-}
-
-/// Describes how the ticket moved since SecureChange sent the event, or
-/// returns `None` when it is still on the step `<ticket_info>` named. On
-/// ADVANCE the ticket often moves on before the hook finishes.
-fn step_change(info: &TicketInfo, ticket: &crate::bindings::Ticket) -> Option<String> {
-    let stage = info.current_stage.as_ref()?;
-    match &ticket.current_step {
-        Some(current) if current.id == stage.id => None,
-        Some(current) => Some(format!(
-            "ticket {} moved from step `{}` ({}) to `{}` ({}) since the event",
-            ticket.id, stage.name, stage.id, current.name, current.id
-        )),
-        None => Some(format!(
-            "ticket {} left step `{}` ({}) and has no current step now (status `{}`)",
-            ticket.id, stage.name, stage.id, ticket.status
-        )),
-    }
+    tracing::info!(
+        event = event_name(event),
+        ticket = info.id,
+        hooks = hooks.len(),
+        failed,
+        fields = written.fields,
+        comments = written.comments,
+        "finished"
+    );
+    status
 }

@@ -5,7 +5,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
@@ -14,18 +13,14 @@ use wasmtime_wasi_http::{Error, WasiBody};
 /// A request body that fails once it passes `limit` bytes.
 pub struct LimitedRequestBody {
     inner: WasiBody,
-    sent: u64,
+    sent: Arc<AtomicU64>,
     limit: u64,
 }
 
 impl LimitedRequestBody {
-    /// Wraps `inner`.
-    pub fn new(inner: WasiBody, limit: u64) -> LimitedRequestBody {
-        LimitedRequestBody {
-            inner,
-            sent: 0,
-            limit,
-        }
+    /// Wraps `inner`, counting the bytes sent into `sent`.
+    pub fn new(inner: WasiBody, sent: Arc<AtomicU64>, limit: u64) -> LimitedRequestBody {
+        LimitedRequestBody { inner, sent, limit }
     }
 }
 
@@ -41,9 +36,10 @@ impl Body for LimitedRequestBody {
         if let Some(Ok(frame)) = &frame
             && let Some(data) = frame.data_ref()
         {
-            self.sent += data.len() as u64;
-            if self.sent > self.limit {
-                return Poll::Ready(Some(Err(Error::HttpRequestBodySize(Some(self.sent)))));
+            let length = data.len() as u64;
+            let total = self.sent.fetch_add(length, Ordering::Relaxed) + length;
+            if total > self.limit {
+                return Poll::Ready(Some(Err(Error::HttpRequestBodySize(Some(total)))));
             }
         }
         Poll::Ready(frame)
@@ -59,29 +55,29 @@ impl Body for LimitedRequestBody {
 }
 
 /// A response body that counts bytes into `received`, fails past `limit`,
-/// and fails when no frame arrives within `idle`.
+/// and fails when the whole request takes longer than its time limit, so a
+/// server that sends one byte at a time cannot keep it open.
 pub struct LimitedResponseBody {
     inner: hyper::body::Incoming,
     received: Arc<AtomicU64>,
     limit: u64,
-    idle: Duration,
     timer: Pin<Box<tokio::time::Sleep>>,
 }
 
 impl LimitedResponseBody {
-    /// Wraps `inner`.
+    /// Wraps `inner`; the body fails at `deadline`, the end of the request's
+    /// time limit.
     pub fn new(
         inner: hyper::body::Incoming,
         received: Arc<AtomicU64>,
         limit: u64,
-        idle: Duration,
+        deadline: tokio::time::Instant,
     ) -> LimitedResponseBody {
         LimitedResponseBody {
             inner,
             received,
             limit,
-            idle,
-            timer: Box::pin(tokio::time::sleep(idle)),
+            timer: Box::pin(tokio::time::sleep_until(deadline)),
         }
     }
 }
@@ -103,8 +99,6 @@ impl Body for LimitedResponseBody {
                 if total > self.limit {
                     return Poll::Ready(Some(Err(Error::HttpResponseBodySize(Some(total)))));
                 }
-                let deadline = tokio::time::Instant::now() + self.idle;
-                self.timer.as_mut().reset(deadline);
                 Poll::Ready(Some(Ok(frame)))
             }
             Poll::Pending => match self.timer.as_mut().poll(context) {

@@ -38,11 +38,18 @@ pub struct RequestRecord {
     pub error: Option<String>,
     /// Time from the request to the response head, or to the failure.
     pub duration: Duration,
+    /// Request body bytes sent so far.
+    pub request_bytes: Arc<AtomicU64>,
     /// Response body bytes read by the guest so far.
     pub response_bytes: Arc<AtomicU64>,
 }
 
 impl RequestRecord {
+    /// Returns the request body bytes sent so far.
+    pub fn request_bytes(&self) -> u64 {
+        self.request_bytes.load(Ordering::Relaxed)
+    }
+
     /// Returns the response body bytes read so far.
     pub fn response_bytes(&self) -> u64 {
         self.response_bytes.load(Ordering::Relaxed)

@@ -88,7 +88,8 @@ pub async fn send(
         }
     };
 
-    let request = prepare(shared, &allowed, request);
+    let sent = Arc::new(AtomicU64::new(0));
+    let request = prepare(shared, &allowed, request, sent.clone());
     let (stream, address) = match open(
         &addresses,
         allowed.port,
@@ -127,6 +128,7 @@ pub async fn send(
                     status: Some(response.status().as_u16()),
                     error: None,
                     duration: started.elapsed(),
+                    request_bytes: sent.clone(),
                     response_bytes: received.clone(),
                 },
             );
@@ -140,9 +142,9 @@ pub async fn send(
                 "hook request"
             );
             let limit = shared.limits.max_response_body;
-            let idle = shared.limits.timeout;
+            let deadline = tokio::time::Instant::from_std(started) + shared.limits.timeout;
             let response = response.map(|incoming| {
-                LimitedResponseBody::new(incoming, received, limit, idle).boxed_unsync()
+                LimitedResponseBody::new(incoming, received, limit, deadline).boxed_unsync()
             });
             Ok((response, io))
         }
@@ -193,6 +195,7 @@ fn prepare(
     shared: &Shared,
     allowed: &Allowed,
     request: Request<WasiBody>,
+    sent: Arc<AtomicU64>,
 ) -> Request<LimitedRequestBody> {
     let (mut parts, body) = request.into_parts();
     if let Ok(uri) = allowed.path_with_query.parse() {
@@ -220,7 +223,7 @@ fn prepare(
     }
     Request::from_parts(
         parts,
-        LimitedRequestBody::new(body, shared.limits.max_request_body),
+        LimitedRequestBody::new(body, sent, shared.limits.max_request_body),
     )
 }
 
@@ -280,6 +283,7 @@ fn deny(shared: &Shared, method: &str, url: &str, reason: String, started: Insta
             status: None,
             error: None,
             duration: started.elapsed(),
+            request_bytes: Arc::new(AtomicU64::new(0)),
             response_bytes: Arc::new(AtomicU64::new(0)),
         },
     );
@@ -305,6 +309,7 @@ fn finish_failed(
             status: None,
             error: Some(error),
             duration: started.elapsed(),
+            request_bytes: Arc::new(AtomicU64::new(0)),
             response_bytes: Arc::new(AtomicU64::new(0)),
         },
     );

@@ -23,9 +23,8 @@ use super::sandbox::RunContext;
 pub struct TicketAccess {
     /// The ticket of the event being handled; the only one a hook may read.
     pub ticket_id: u64,
-    /// The policy file that must grant the read, or `None` when the hook
-    /// has no policy file (such a hook may read its ticket).
-    pub read_grant: Option<ReadGrant>,
+    /// Whether the hook's policy grants the read.
+    pub read_grant: ReadGrant,
     /// The API client, absent when the run makes no API calls.
     pub client: Option<Arc<ApiClient>>,
 }
@@ -35,8 +34,9 @@ pub struct TicketAccess {
 pub struct ReadGrant {
     /// Whether the policy grants the read.
     pub read: bool,
-    /// The policy file, for the denial message.
-    pub policy: std::path::PathBuf,
+    /// The policy file, for the denial message; `None` for a hook without
+    /// one, which may not read.
+    pub policy: Option<std::path::PathBuf>,
 }
 
 /// The data of one hook's store.
@@ -85,6 +85,11 @@ impl HostState {
     /// Log messages dropped because the hook exceeded its log budget.
     pub fn log_lines_dropped(&self) -> usize {
         self.log_lines_dropped
+    }
+
+    /// Returns the hook's HTTP requests so far.
+    pub(super) fn requests(&self) -> Vec<crate::egress::RequestRecord> {
+        self.egress.records()
     }
 
     /// Takes the API failures seen by the hook's ticket reads.
@@ -176,15 +181,22 @@ impl config::Host for HostState {
 
 impl tickets::Host for HostState {
     async fn get_ticket(&mut self, id: u64) -> Result<Ticket, tickets::ApiError> {
-        if let Some(grant) = &self.tickets.read_grant
-            && !grant.read
-        {
+        let grant = &self.tickets.read_grant;
+        if !grant.read {
             tracing::warn!(hook = %self.hook, "denied a ticket read that the policy does not grant");
-            return Err(tickets::ApiError::Denied(format!(
-                "the policy `{}` of hook `{}` does not grant ticket reads; add read = true under [ticket]",
-                grant.policy.display(),
-                self.hook
-            )));
+            let message = match &grant.policy {
+                Some(policy) => format!(
+                    "the policy `{}` of hook `{}` does not grant ticket reads; add read = true under [ticket]",
+                    policy.display(),
+                    self.hook
+                ),
+                None => format!(
+                    "hook `{}` has no policy file, so it may not read its ticket; \
+                     give it one with read = true under [ticket]",
+                    self.hook
+                ),
+            };
+            return Err(tickets::ApiError::Denied(message));
         }
         if id != self.tickets.ticket_id {
             tracing::warn!(hook = %self.hook, requested = id, allowed = self.tickets.ticket_id, "denied a read of another ticket");

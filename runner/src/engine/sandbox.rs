@@ -14,13 +14,15 @@ use super::host::{HostState, TicketAccess, escape_control};
 use super::limits::Limits;
 use super::{EPOCH_TICK, HookEngine};
 use crate::bindings::{Event, HookError, Outcome, TicketInfo, TriggerPre};
-use crate::egress::Egress;
+use crate::egress::{Egress, RequestRecord};
 
 /// A compiled component, linked and ready to instantiate.
 pub struct LoadedHook {
     pre: TriggerPre<HostState>,
     /// The component file.
     pub path: PathBuf,
+    /// `sha256:` and the hex SHA-256 of the component file.
+    pub digest: String,
 }
 
 impl std::fmt::Debug for LoadedHook {
@@ -92,6 +94,8 @@ pub struct RunContext {
     pub limits: Limits,
     /// The hook's `wasi:http` checks and sender.
     pub egress: Egress,
+    /// The values of the policy's secrets, which the audit log must redact.
+    pub secrets: Vec<String>,
 }
 
 /// The result of one hook run, with what it printed.
@@ -104,6 +108,8 @@ pub struct HookRun {
     /// SecureChange API failures the hook saw in its ticket reads; a hook
     /// that fails after one most likely failed because of it.
     pub api_errors: Vec<String>,
+    /// The hook's HTTP requests, allowed and denied.
+    pub requests: Vec<RequestRecord>,
 }
 
 impl HookEngine {
@@ -130,6 +136,7 @@ impl HookEngine {
         Ok(LoadedHook {
             pre,
             path: path.to_path_buf(),
+            digest: crate::audit::component_digest(&bytes),
         })
     }
 
@@ -191,6 +198,7 @@ impl HookEngine {
         };
 
         let api_errors = store.data_mut().take_api_errors();
+        let requests = store.data().requests();
         let dropped = store.data().log_lines_dropped();
         if dropped > 0 {
             tracing::warn!(
@@ -206,6 +214,7 @@ impl HookEngine {
             result,
             elapsed: started.elapsed(),
             api_errors,
+            requests,
         }
     }
 }

@@ -6,10 +6,29 @@ use std::path::Path;
 use crate::bindings::Outcome;
 use crate::policy::TicketGrant;
 
-/// Returns one message per field write or comment that `grant` does not
-/// allow; an empty list when the outcome is within the grant.
-pub fn ungranted(grant: &TicketGrant, policy: &Path, outcome: &Outcome) -> Vec<String> {
+use super::plan::{PlanError, check_outcome_size, truncate_list};
+
+/// Checks that `grant` allows every field write and comment of `outcome`;
+/// `policy` is the policy file, or `None` for a hook without one. A too
+/// large outcome is rejected first, so the check stays cheap.
+pub fn check_grants(
+    grant: &TicketGrant,
+    policy: Option<&Path>,
+    ticket: u64,
+    outcome: &Outcome,
+) -> Result<(), PlanError> {
+    check_outcome_size(ticket, outcome)?;
     let mut problems = Vec::new();
+    let Some(policy) = policy else {
+        if !outcome.field_updates.is_empty() || !outcome.comments.is_empty() {
+            problems.push(
+                "the hook has no policy file, so it may not change the ticket; give it one \
+                 with write_fields and comment under [ticket]"
+                    .to_string(),
+            );
+        }
+        return result(problems);
+    };
     for update in &outcome.field_updates {
         if !grant.may_write(&update.field) {
             problems.push(format!(
@@ -25,13 +44,34 @@ pub fn ungranted(grant: &TicketGrant, policy: &Path, outcome: &Outcome) -> Vec<S
             policy.display()
         ));
     }
-    problems
+    result(problems)
+}
+
+fn result(mut problems: Vec<String>) -> Result<(), PlanError> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    truncate_list(&mut problems, |more| format!("and {more} more problems"));
+    Err(PlanError::NotGranted { problems })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::bindings::{FieldInput, FieldUpdate};
+
+    fn outcome(fields: &[&str], comments: usize) -> Outcome {
+        Outcome {
+            field_updates: fields
+                .iter()
+                .map(|field| FieldUpdate {
+                    field: field.to_string(),
+                    value: FieldInput::Text("1".into()),
+                })
+                .collect(),
+            comments: vec!["hi".to_string(); comments],
+        }
+    }
 
     #[test]
     fn writes_outside_grant_are_listed() {
@@ -41,22 +81,43 @@ mod tests {
             comment: false,
             line: None,
         };
-        let outcome = Outcome {
-            field_updates: vec![
-                FieldUpdate {
-                    field: "Risk Score".into(),
-                    value: FieldInput::Text("1".into()),
-                },
-                FieldUpdate {
-                    field: "risk score".into(),
-                    value: FieldInput::Text("1".into()),
-                },
-            ],
-            comments: vec!["hi".into()],
-        };
-        let problems = ungranted(&grant, Path::new("p.toml"), &outcome);
-        assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(problems[0].contains("`risk score` is not in write_fields of policy `p.toml`"));
-        assert!(problems[1].contains("does not grant comments"));
+        let error = check_grants(
+            &grant,
+            Some(Path::new("p.toml")),
+            1,
+            &outcome(&["Risk Score", "risk score"], 1),
+        )
+        .expect_err("not granted")
+        .to_string();
+        assert!(
+            error.contains("`risk score` is not in write_fields of policy `p.toml`"),
+            "{error}"
+        );
+        assert!(!error.contains("`Risk Score` is not"), "{error}");
+        assert!(error.contains("does not grant comments"), "{error}");
+    }
+
+    #[test]
+    fn hook_without_policy_may_not_write() {
+        let error = check_grants(&TicketGrant::default(), None, 1, &outcome(&[], 1))
+            .expect_err("not granted")
+            .to_string();
+        assert!(error.contains("has no policy file"), "{error}");
+        assert!(check_grants(&TicketGrant::default(), None, 1, &outcome(&[], 0)).is_ok());
+    }
+
+    #[test]
+    fn long_problem_list_is_cut() {
+        let names: Vec<String> = (0..150).map(|index| format!("f{index}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let error = check_grants(
+            &TicketGrant::default(),
+            Some(Path::new("p.toml")),
+            1,
+            &outcome(&names, 0),
+        )
+        .expect_err("not granted")
+        .to_string();
+        assert!(error.contains("and 130 more problems"), "{error}");
     }
 }

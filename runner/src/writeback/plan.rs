@@ -86,6 +86,12 @@ pub enum PlanError {
         /// Step name.
         step: String,
     },
+    /// The hook's policy does not grant some of the changes.
+    #[error("the hook asked for changes its policy does not grant, so none was written:\n  {}", problems.join("\n  "))]
+    NotGranted {
+        /// One line per change that is not granted.
+        problems: Vec<String>,
+    },
     /// The outcome is larger than hook-runner writes.
     #[error("the hook's outcome for ticket {ticket} is too large: {reason}; nothing was written")]
     TooLarge {
@@ -186,14 +192,10 @@ pub fn plan(ticket: &Ticket, outcome: &Outcome) -> Result<Option<WritePlan>, Pla
     if !problems.is_empty() {
         // One field can fail on several tasks for the same reason.
         problems.dedup();
-        if problems.len() > MAX_REPORTED_PROBLEMS {
-            let more = problems.len() - MAX_REPORTED_PROBLEMS;
-            problems.truncate(MAX_REPORTED_PROBLEMS);
-            problems.push(FieldProblem {
-                field: "...".into(),
-                reason: format!("and {more} more problems"),
-            });
-        }
+        truncate_list(&mut problems, |more| FieldProblem {
+            field: "...".into(),
+            reason: format!("and {more} more problems"),
+        });
         return Err(PlanError::Fields {
             ticket: ticket.id,
             step: step.name.clone(),
@@ -231,7 +233,7 @@ const MAX_LISTED_FIELDS: usize = 30;
 
 /// Rejects an outcome that is too large to check or write, before any work
 /// that grows with its size.
-fn check_outcome_size(ticket: u64, outcome: &Outcome) -> Result<(), PlanError> {
+pub(super) fn check_outcome_size(ticket: u64, outcome: &Outcome) -> Result<(), PlanError> {
     let too_large = |reason: String| Err(PlanError::TooLarge { ticket, reason });
     if outcome.field_updates.len() > MAX_FIELD_UPDATES {
         return too_large(format!(
@@ -266,6 +268,21 @@ fn check_outcome_size(ticket: u64, outcome: &Outcome) -> Result<(), PlanError> {
         ));
     }
     Ok(())
+}
+
+/// Cuts `items` to the first problems a message lists, and appends the item
+/// that `more` makes from the count of the rest.
+pub(super) fn truncate_list<T>(items: &mut Vec<T>, more: impl FnOnce(usize) -> T) {
+    if items.len() > MAX_REPORTED_PROBLEMS {
+        let rest = items.len() - MAX_REPORTED_PROBLEMS;
+        items.truncate(MAX_REPORTED_PROBLEMS);
+        items.push(more(rest));
+    }
+}
+
+/// Returns the bytes of text in a field input, for the audit log.
+pub fn value_bytes(value: &FieldInput) -> u64 {
+    input_texts(value).map(|text| text.len() as u64).sum()
 }
 
 /// Returns the text parts of a field input.

@@ -1,0 +1,116 @@
+//! The audit log records what each hook did, and concurrent runs share it.
+
+use hook_runner_tests::guests::RISK_SCORER;
+use hook_runner_tests::scenario::{API_PASSWORD, HookEntry, Scenario, describe, ticket_info};
+
+fn audited_scenario() -> (Scenario, std::path::PathBuf) {
+    let scenario = Scenario::start();
+    let policy = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../guests/risk-scorer/policy.toml"
+    );
+    let extra = format!("policy = \"{policy}\"");
+    scenario.write_config(&[HookEntry {
+        name: "risk-scorer",
+        component: RISK_SCORER,
+        events: "[\"ADVANCE\"]",
+        extra: &extra,
+        settings: "",
+    }]);
+    let audit = scenario.dir.path().join("audit.jsonl");
+    let mut config = std::fs::read_to_string(scenario.config_path()).expect("read config");
+    config.push_str(&format!("\n[audit]\nfile = \"{}\"\n", audit.display()));
+    std::fs::write(scenario.config_path(), config).expect("write config");
+    (scenario, audit)
+}
+
+fn records(path: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .expect("audit log exists")
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|error| panic!("bad line {line}: {error}"))
+        })
+        .collect()
+}
+
+fn kinds(records: &[serde_json::Value]) -> Vec<&str> {
+    records
+        .iter()
+        .filter_map(|record| record["kind"].as_str())
+        .collect()
+}
+
+#[test]
+fn run_is_recorded_in_order() {
+    let (scenario, audit) = audited_scenario();
+
+    let output = scenario.run("ADVANCE", &ticket_info("advance-1001.xml"));
+
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let records = records(&audit);
+    assert_eq!(
+        kinds(&records),
+        [
+            "run_started",
+            "hook_started",
+            "hook_finished",
+            "field_write",
+            "field_write",
+            "comment",
+            "run_finished"
+        ]
+    );
+    assert_eq!(records[0]["event"], "ADVANCE");
+    assert_eq!(records[0]["ticket"], 1001);
+    let digest = records[1]["digest"].as_str().unwrap_or_default();
+    assert!(
+        digest.starts_with("sha256:") && digest.len() == 71,
+        "{digest}"
+    );
+    assert_eq!(records[2]["result"], "ok");
+    assert_eq!(records[3]["field"], "Risk Score");
+    assert_eq!(records[3]["result"], "written");
+    assert_eq!(records[6]["exit_code"], 0);
+    let text = std::fs::read_to_string(&audit).expect("read");
+    assert!(!text.contains(API_PASSWORD), "password in audit log");
+}
+
+#[test]
+fn concurrent_runs_keep_lines_whole() {
+    let (scenario, audit) = audited_scenario();
+    let input = ticket_info("advance-1001.xml");
+
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..6)
+            .map(|_| scope.spawn(|| scenario.run("ADVANCE", &input)))
+            .collect();
+        for run in runs {
+            let output = run.join().expect("run thread");
+            assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+        }
+    });
+
+    let records = records(&audit);
+    assert_eq!(records.len(), 6 * 7, "seven records per run");
+    let finished = kinds(&records)
+        .iter()
+        .filter(|kind| **kind == "run_finished")
+        .count();
+    assert_eq!(finished, 6);
+}
+
+#[test]
+fn unwritable_audit_file_is_config_error() {
+    let (scenario, _) = audited_scenario();
+    let config = std::fs::read_to_string(scenario.config_path()).expect("read");
+    let config = config.replace("audit.jsonl", "missing-folder/audit.jsonl");
+    std::fs::write(scenario.config_path(), config).expect("write");
+
+    let output = scenario.run("ADVANCE", &ticket_info("advance-1001.xml"));
+
+    assert_eq!(output.status.code(), Some(3), "{}", describe(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("missing-folder/audit.jsonl"), "{stderr}");
+    assert!(scenario.writes().is_empty());
+}
