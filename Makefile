@@ -29,7 +29,7 @@ demo: build guests
 	bash tests/demo/run.sh
 
 test: toolchain
-	$(CARGO) build -p hook-runner
+	$(CARGO) build --workspace --all-targets
 	$(CARGO) test --workspace
 
 lint: toolchain

@@ -1,8 +1,11 @@
 //! End-to-end tests: the real `hook-runner` binary, real compiled guests and
 //! the SecureChange API emulator over HTTP on 127.0.0.1.
 
+mod audit;
 mod bad_input;
+mod commands;
 mod hostile;
+mod http_attacks;
 mod policy;
 mod test_event;
 mod trigger;

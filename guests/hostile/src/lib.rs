@@ -25,9 +25,15 @@
 //! | `control` | adds a comment that contains U+0001 |
 //! | `error` | returns the hook error `deliberate` |
 //! | `read` | reads the event's ticket `n` times |
+//! | `http` | sends `wasi:http` requests and reports each result (see [`http`]) |
+//! | `env-secret` | adds a comment that reports whether `secret_env` is set |
 //!
 //! Configuration keys besides `mode`: `n` (a count, with a default per
-//! mode), `field` and `value`.
+//! mode), `field` and `value`. The `http` mode reads `url`, `method`,
+//! `body_bytes`, `count`, `follow_redirects` and `field`, and `env-secret`
+//! reads `secret_env`.
+
+mod http;
 
 use std::io::Write as _;
 use std::time::{Duration, Instant};
@@ -72,6 +78,8 @@ impl Hook for Hostile {
                 "control" => add_control_character_comment(outcome),
                 "error" => return Err(HookError::failed("deliberate")),
                 "read" => read_ticket_repeatedly(outcome, info.id, count(200))?,
+                "http" => http::make_requests(outcome),
+                "env-secret" => http::check_secret_variable(outcome),
                 unknown => return Err(HookError::failed(format!("unknown mode `{unknown}`"))),
             };
         }

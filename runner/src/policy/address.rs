@@ -126,6 +126,7 @@ pub fn check_address(grant: &HttpGrant, address: IpAddr) -> Result<(), BlockedAd
     }
 
     let embedded = match address {
+        IpAddr::V6(ipv6) if ipv6.is_loopback() || ipv6.is_unspecified() => None,
         IpAddr::V6(ipv6) => embedded_ipv4(ipv6),
         IpAddr::V4(_) => None,
     };
