@@ -1,9 +1,6 @@
 //! The audit log: a JSON Lines file that shows an admin afterwards what each
 //! hook did.
 //!
-//! NOTE: nothing writes this log yet; the run command and the configuration
-//! key that names the file are still to be connected to it.
-//!
 //! # Record format
 //!
 //! Each line of the audit file is one JSON object. hook-runner only appends

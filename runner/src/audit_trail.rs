@@ -64,6 +64,7 @@ impl AuditTrail {
         requests: &[RequestRecord],
         limits: &Limits,
         elapsed: Duration,
+        fuel_used: Option<u64>,
     ) {
         for request in requests {
             self.write(http_record(hook, request));
@@ -75,6 +76,10 @@ impl AuditTrail {
                     HookFailure::Returned(_) => HookResult::ReturnedError,
                     HookFailure::Timeout(_) => HookResult::Timeout,
                     HookFailure::Memory(_) => HookResult::Memory,
+                    HookFailure::Fuel(limit) => {
+                        self.write(Record::limit_hit(hook, Limit::Fuel, *limit));
+                        HookResult::Trap
+                    }
                     HookFailure::Trap(_) => HookResult::Trap,
                 };
                 (kind, Some(failure.to_string()))
@@ -98,8 +103,13 @@ impl AuditTrail {
             result,
             message,
             duration_ms: millis(elapsed),
-            fuel_used: None,
+            fuel_used,
         });
+    }
+
+    /// Records an outcome over the policy's `max_outcome_kib`.
+    pub fn outcome_too_large(&self, hook: &str, limit: u64) {
+        self.write(Record::limit_hit(hook, Limit::Outcome, limit));
     }
 
     /// Records a hook that could not be loaded.

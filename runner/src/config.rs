@@ -94,8 +94,8 @@ pub struct HookConfig {
     /// Whether to write the outcome when the ticket has left the step named
     /// in `<ticket_info>`; by default such writes are skipped.
     pub write_if_step_changed: bool,
-    /// The hook's sandbox policy file. A hook without one has no network,
-    /// the default limits, and may read its ticket and write any field.
+    /// The hook's sandbox policy file. A hook without one gets nothing: no
+    /// ticket read, no write, no comment, no network.
     pub policy: Option<PathBuf>,
 }
 

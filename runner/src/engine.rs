@@ -42,6 +42,9 @@ impl HookEngine {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.epoch_interruption(true);
+        // Every store gets fuel: the policy's amount, or so much that only
+        // the wall-clock limit can stop the hook.
+        config.consume_fuel(true);
         let engine = Engine::new(&config).map_err(|error| EngineError(format!("{error:#}")))?;
 
         let mut linker = Linker::new(&engine);

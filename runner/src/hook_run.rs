@@ -56,7 +56,14 @@ pub async fn run_hook(
     }
     let limits = context.limits;
     let run = engine.run(&loaded, context, (event, info)).await;
-    audit.hook_finished(&hook.name, &run.result, &run.requests, &limits, run.elapsed);
+    audit.hook_finished(
+        &hook.name,
+        &run.result,
+        &run.requests,
+        &limits,
+        run.elapsed,
+        run.fuel_used,
+    );
     let outcome = match run.result {
         Ok(outcome) => outcome,
         Err(failure) => match run.api_errors.last() {
@@ -74,6 +81,15 @@ pub async fn run_hook(
         comments = outcome.comments.len(),
         "hook returned"
     );
+    let size = writeback::outcome_bytes(&outcome);
+    if size > limits.outcome_bytes {
+        audit.outcome_too_large(&hook.name, limits.outcome_bytes);
+        let message = format!(
+            "the hook's outcome has {size} bytes, more than max_outcome_kib allows ({} bytes); nothing was written",
+            limits.outcome_bytes
+        );
+        return HookResult::Failed(Status::HookFailed, message);
+    }
     let (policy_path, grant) = &ticket_grant;
     if let Err(error) = writeback::check_grants(grant, policy_path.as_deref(), info.id, &outcome) {
         return HookResult::Failed(Status::HookFailed, error.to_string());

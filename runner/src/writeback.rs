@@ -12,5 +12,6 @@ mod plan;
 pub use apply::{Applied, ApplyError, apply};
 pub use grants::check_grants;
 pub use plan::{
-    CommentWrite, FieldProblem, FieldWrite, PlanError, TaskWrite, WritePlan, plan, value_bytes,
+    CommentWrite, FieldProblem, FieldWrite, PlanError, TaskWrite, WritePlan, outcome_bytes, plan,
+    value_bytes,
 };

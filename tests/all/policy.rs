@@ -147,3 +147,68 @@ fn test_event_checks_policy_files() {
     assert!(stdout.contains("policy.toml:2:"), "{stdout}");
     assert!(scenario.emulator.requests().is_empty());
 }
+
+fn hostile_with_policy(scenario: &Scenario, policy: &str, settings: &'static str) {
+    let extra = write_policy(scenario, policy);
+    scenario.write_config(&[HookEntry {
+        name: "hostile",
+        component: hook_runner_tests::guests::HOSTILE,
+        events: "[\"ADVANCE\"]",
+        extra: &extra,
+        settings,
+    }]);
+}
+
+#[test]
+fn fuel_limit_stops_a_busy_hook() {
+    let scenario = Scenario::start();
+    hostile_with_policy(
+        &scenario,
+        "[ticket]\ncomment = true\n[limits]\nfuel = 1000000\n",
+        "mode = \"loop\"",
+    );
+    let started = std::time::Instant::now();
+
+    let output = scenario.run("ADVANCE", &ticket_info("advance-1001.xml"));
+
+    assert_eq!(
+        output.status.code(),
+        Some(HOOK_FAILED),
+        "{}",
+        describe(&output)
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("used up its fuel limit of 1000000 units"),
+        "{stderr}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "fuel, not the wall time, stopped it"
+    );
+}
+
+#[test]
+fn outcome_over_policy_limit_writes_nothing() {
+    let scenario = Scenario::start();
+    hostile_with_policy(
+        &scenario,
+        "[ticket]\ncomment = true\n[limits]\nmax_outcome_kib = 1\n",
+        "mode = \"bigcomment\"\nn = \"5000\"",
+    );
+
+    let output = scenario.run("ADVANCE", &ticket_info("advance-1001.xml"));
+
+    assert_eq!(
+        output.status.code(),
+        Some(HOOK_FAILED),
+        "{}",
+        describe(&output)
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("more than max_outcome_kib allows (1024 bytes)"),
+        "{stderr}"
+    );
+    assert!(scenario.writes().is_empty());
+}

@@ -18,6 +18,10 @@ pub struct Limits {
     pub log_bytes: usize,
     /// Component instances, tables and memories a hook may create.
     pub instances: usize,
+    /// Fuel for the run, or `None` for no fuel limit.
+    pub fuel: Option<u64>,
+    /// Largest outcome in bytes: field names, values and comments.
+    pub outcome_bytes: u64,
 }
 
 /// Component instances, tables and memories a hook may create. Components
@@ -26,8 +30,6 @@ const MAX_INSTANCES: usize = 128;
 
 impl Limits {
     /// Converts the `[limits]` of a policy.
-    // NOTE: `fuel` is not applied yet: the engine runs without fuel metering,
-    // so the wall-clock limit is what stops a busy hook.
     pub fn from_policy(limits: &PolicyLimits) -> Limits {
         Limits {
             memory_bytes: mib(limits.memory_mib),
@@ -35,6 +37,8 @@ impl Limits {
             output_bytes: kib(limits.max_output_kib),
             log_bytes: kib(limits.max_log_kib),
             instances: MAX_INSTANCES,
+            fuel: limits.fuel,
+            outcome_bytes: limits.max_outcome_bytes(),
         }
     }
 }

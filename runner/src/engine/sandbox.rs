@@ -72,6 +72,9 @@ pub enum HookFailure {
     /// The hook ran past its wall-clock limit.
     #[error("the hook did not finish within its time limit of {0:?} and was stopped")]
     Timeout(Duration),
+    /// The hook used up its fuel.
+    #[error("the hook used up its fuel limit of {0} units")]
+    Fuel(u64),
     /// The hook tried to grow its memory past the limit.
     #[error("the hook exceeded its memory limit of {} MiB", .0 >> 20)]
     Memory(usize),
@@ -110,6 +113,8 @@ pub struct HookRun {
     pub api_errors: Vec<String>,
     /// The hook's HTTP requests, allowed and denied.
     pub requests: Vec<RequestRecord>,
+    /// Fuel the hook used, when its policy sets a fuel limit.
+    pub fuel_used: Option<u64>,
 }
 
 impl HookEngine {
@@ -173,6 +178,10 @@ impl HookEngine {
         let state = HostState::new(wasi, store_limits, deadline, context);
 
         let mut store = Store::new(&self.engine, state);
+        let fuel = limits.fuel.unwrap_or(u64::MAX);
+        if let Err(error) = store.set_fuel(fuel) {
+            tracing::error!(error = %error_chain(&error), "failed to set the hook's fuel");
+        }
         store.limiter(|state| &mut state.limits);
         store.set_epoch_deadline(1);
         store.epoch_deadline_callback(|context| {
@@ -197,6 +206,9 @@ impl HookEngine {
             Ok(Err(error)) => Err(classify_trap(&error, limits, &stderr.contents())),
         };
 
+        let fuel_used = limits
+            .fuel
+            .and_then(|limit| store.get_fuel().ok().map(|left| limit.saturating_sub(left)));
         let api_errors = store.data_mut().take_api_errors();
         let requests = store.data().requests();
         let dropped = store.data().log_lines_dropped();
@@ -215,15 +227,18 @@ impl HookEngine {
             elapsed: started.elapsed(),
             api_errors,
             requests,
+            fuel_used,
         }
     }
 }
 
 fn classify_trap(error: &wasmtime::Error, limits: &Limits, stderr: &[u8]) -> HookFailure {
-    if let Some(trap) = error.downcast_ref::<wasmtime::Trap>()
-        && *trap == wasmtime::Trap::Interrupt
-    {
-        return HookFailure::Timeout(limits.wall_time);
+    match error.downcast_ref::<wasmtime::Trap>() {
+        Some(wasmtime::Trap::Interrupt) => return HookFailure::Timeout(limits.wall_time),
+        Some(wasmtime::Trap::OutOfFuel) => {
+            return HookFailure::Fuel(limits.fuel.unwrap_or(u64::MAX));
+        }
+        _ => {}
     }
     if let Some(exit) = error.downcast_ref::<wasmtime_wasi::I32Exit>() {
         return HookFailure::Trap(format!(

@@ -280,6 +280,22 @@ pub(super) fn truncate_list<T>(items: &mut Vec<T>, more: impl FnOnce(usize) -> T
     }
 }
 
+/// Returns the size of an outcome in bytes: field names, their values and
+/// comments.
+pub fn outcome_bytes(outcome: &Outcome) -> u64 {
+    let fields: u64 = outcome
+        .field_updates
+        .iter()
+        .map(|update| update.field.len() as u64 + value_bytes(&update.value))
+        .sum();
+    let comments: u64 = outcome
+        .comments
+        .iter()
+        .map(|comment| comment.len() as u64)
+        .sum();
+    fields + comments
+}
+
 /// Returns the bytes of text in a field input, for the audit log.
 pub fn value_bytes(value: &FieldInput) -> u64 {
     input_texts(value).map(|text| text.len() as u64).sum()
