@@ -69,7 +69,14 @@ impl AuditTrail {
         for request in requests {
             self.write(http_record(hook, request));
         }
+        let denied = requests
+            .iter()
+            .any(|request| matches!(request.decision, egress::Decision::Denied { .. }));
         let (result, message) = match result {
+            Ok(_) if denied => (
+                HookResult::Denied,
+                Some("a request was denied by the policy".to_string()),
+            ),
             Ok(_) => (HookResult::Ok, None),
             Err(failure) => {
                 let kind = match failure {

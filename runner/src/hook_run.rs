@@ -8,7 +8,7 @@ use crate::audit::WriteResult;
 use crate::audit_trail::AuditTrail;
 use crate::bindings::{Event, Outcome, TicketInfo};
 use crate::config::HookConfig;
-use crate::egress::Resolver;
+use crate::egress::{Decision, Resolver};
 use crate::engine::HookEngine;
 use crate::exit_code::Status;
 use crate::hook_context;
@@ -81,6 +81,23 @@ pub async fn run_hook(
         comments = outcome.comments.len(),
         "hook returned"
     );
+    // A hook that tried to reach a destination its policy denies has broken
+    // its policy, so nothing it returns is trusted or written.
+    let denied: Vec<&str> = run
+        .requests
+        .iter()
+        .filter_map(|request| match &request.decision {
+            Decision::Denied { reason } => Some(reason.as_str()),
+            Decision::Allowed { .. } => None,
+        })
+        .collect();
+    if let Some(first) = denied.first() {
+        let message = format!(
+            "the hook broke its policy with {} denied request(s), so nothing it returned was written; first: {first}",
+            denied.len()
+        );
+        return HookResult::Failed(Status::HookFailed, message);
+    }
     let size = writeback::outcome_bytes(&outcome);
     if size > limits.outcome_bytes {
         audit.outcome_too_large(&hook.name, limits.outcome_bytes);

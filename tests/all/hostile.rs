@@ -239,6 +239,29 @@ fn host_files_are_unreadable() {
 }
 
 #[test]
+fn raw_sockets_are_refused() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.set_nonblocking(true).expect("non-blocking");
+    let address = listener.local_addr().expect("address");
+    let settings = format!("mode = \"socket\"\naddress = \"{address}\"");
+
+    let run = run_hostile(&settings);
+
+    run.assert_exit(SUCCESS);
+    let after = run.ticket_after();
+    assert!(
+        after.contains(&format!("tcp connect to {address} failed")),
+        "{after}"
+    );
+    assert!(
+        after.contains(&format!("udp send to {address} failed"))
+            || after.contains("udp bind failed"),
+        "{after}"
+    );
+    assert!(listener.accept().is_err(), "the hook reached the listener");
+}
+
+#[test]
 fn other_ticket_read_is_denied() {
     let run = run_hostile("mode = \"other-ticket\"");
 

@@ -6,7 +6,9 @@
 //! name through the configuration's `[resolve]` table, so no test sends
 //! traffic elsewhere or queries real DNS. A denied request must never reach
 //! a server, so the tests check the servers' accepted-connection counts, the
-//! guest's report in the ticket comment and the denial message on stderr.
+//! guest's report in its log lines and the denial message on stderr. A hook
+//! whose request is denied has broken its policy, so nothing it returns is
+//! written to the ticket.
 //!
 //! The guest is `guests/hostile` in its `http` mode, which writes one line
 //! per request: `request N: METHOD URL status=... body_len=...
@@ -366,12 +368,21 @@ impl HttpRun {
             .collect()
     }
 
-    /// Returns the report lines of the `http` mode, one per request.
+    /// Returns the report lines of the `http` mode, one per request, from the
+    /// hook's log lines on stderr: a hook whose request was denied has its
+    /// comment discarded, so the log is the one place every report reaches.
     fn report(&self) -> Vec<String> {
-        self.comments()
-            .iter()
-            .flat_map(|comment| comment.lines().map(str::to_string).collect::<Vec<_>>())
-            .filter(|line| line.starts_with("request "))
+        self.stderr()
+            .lines()
+            .filter_map(|line| {
+                let start = line.find("request ")?;
+                let rest = &line[start..];
+                let number_end = rest["request ".len()..].find(':')? + "request ".len();
+                rest["request ".len()..number_end]
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+                    .then(|| rest.trim_end_matches(" hook=\"hostile\"").to_string())
+            })
             .collect()
     }
 
@@ -444,7 +455,8 @@ fn name_grant_to_loopback_is_denied() {
         ..RunSpec::default()
     });
 
-    run.assert_exit(SUCCESS);
+    run.assert_exit(HOOK_FAILED);
+    run.assert_stderr_contains("broke its policy");
     let line = run.request_line(1);
     assert!(line.contains("status=none"), "{line}");
     assert!(
@@ -523,7 +535,8 @@ fn assert_resolved_address_denied(address: &str, reason: &str) -> HttpRun {
         ..RunSpec::default()
     });
 
-    run.assert_exit(SUCCESS);
+    run.assert_exit(HOOK_FAILED);
+    run.assert_stderr_contains("broke its policy");
     let line = run.request_line(1);
     assert!(line.contains("status=none"), "{line}");
     assert!(
@@ -534,6 +547,10 @@ fn assert_resolved_address_denied(address: &str, reason: &str) -> HttpRun {
     run.assert_stderr_contains(&format!("denied GET {url}"));
     run.assert_stderr_contains(reason);
     run.assert_stderr_contains(&run.grant_ref("api", FIRST_GRANT_LINE));
+    assert!(
+        run.comments().is_empty(),
+        "a hook that broke its policy wrote a comment"
+    );
     let stderr = run.stderr();
     assert!(
         !stderr.contains("failed to connect"),
@@ -599,7 +616,8 @@ fn run_wildcard_trick(url_for_port: impl Fn(u16) -> String) -> (HttpRun, String)
         ..RunSpec::default()
     });
 
-    run.assert_exit(SUCCESS);
+    run.assert_exit(HOOK_FAILED);
+    run.assert_stderr_contains("broke its policy");
     let line = run.request_line(1);
     assert!(line.contains("status=none"), "{line}");
     assert_eq!(server.accepted(), 0);
@@ -668,7 +686,8 @@ fn run_outside_grant(method: &str, url_for_port: impl Fn(u16) -> String) -> (Htt
         ..RunSpec::default()
     });
 
-    run.assert_exit(SUCCESS);
+    run.assert_exit(HOOK_FAILED);
+    run.assert_stderr_contains("broke its policy");
     let line = run.request_line(1);
     assert!(line.contains("status=none"), "{line}");
     assert!(
@@ -746,7 +765,8 @@ fn policy_without_grant_denies_all() {
         ..RunSpec::default()
     });
 
-    run.assert_exit(SUCCESS);
+    run.assert_exit(HOOK_FAILED);
+    run.assert_stderr_contains("broke its policy");
     let line = run.request_line(1);
     assert!(
         line.contains("error=ErrorCode::HttpRequestDenied"),
@@ -815,7 +835,8 @@ fn run_redirect(follow: bool) -> (HttpRun, TestServer, TestServer, String) {
 fn followed_redirect_is_checked_again() {
     let (run, redirecting, target, location) = run_redirect(true);
 
-    run.assert_exit(SUCCESS);
+    run.assert_exit(HOOK_FAILED);
+    run.assert_stderr_contains("broke its policy");
     let first = run.request_line(1);
     assert!(first.contains("status=302"), "{first}");
     let second = run.request_line(2);
@@ -1001,7 +1022,8 @@ fn request_count_limit_denies_extra() {
         ..RunSpec::default()
     });
 
-    run.assert_exit(SUCCESS);
+    run.assert_exit(HOOK_FAILED);
+    run.assert_stderr_contains("broke its policy");
     for number in 1..=2 {
         let line = run.request_line(number);
         assert!(line.contains("status=200"), "{line}");

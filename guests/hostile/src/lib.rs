@@ -17,6 +17,7 @@
 //! | `lognl` | logs a message with `\n`, a forged log line and `\r` |
 //! | `env` | adds a comment that lists the environment variables |
 //! | `file` | adds a comment with the result of reading `/etc/passwd` |
+//! | `socket` | adds a comment with the results of a raw TCP connect and a UDP send to `address` |
 //! | `other-ticket` | adds a comment with the result of reading the next ticket id |
 //! | `field` | sets field `field` (default `Risk Score`) to text `value` |
 //! | `manyfields` | sets `n` fields that do not exist |
@@ -70,6 +71,7 @@ impl Hook for Hostile {
                 "lognl" => log_forged_line(outcome),
                 "env" => comment_environment(outcome),
                 "file" => comment_passwd_file(outcome),
+                "socket" => comment_socket_attempts(outcome),
                 "other-ticket" => read_other_ticket(outcome, info.id),
                 "field" => set_configured_field(outcome),
                 "manyfields" => set_missing_fields(outcome, count(1000)),
@@ -186,6 +188,24 @@ fn comment_passwd_file(outcome: Outcome) -> Outcome {
 
 /// Adds a comment with the result of reading the ticket whose id follows the
 /// event's ticket.
+/// Tries a raw TCP connection and a UDP socket to the `address` config
+/// value (`host:port`) and comments on what happened.
+fn comment_socket_attempts(outcome: Outcome) -> Outcome {
+    let address = config::get_or("address", "127.0.0.1:9");
+    let tcp = match std::net::TcpStream::connect(&address) {
+        Ok(_) => format!("tcp connect to {address}: connected"),
+        Err(error) => format!("tcp connect to {address} failed: {error}"),
+    };
+    let udp = match std::net::UdpSocket::bind("0.0.0.0:0") {
+        Ok(socket) => match socket.send_to(b"x", &address) {
+            Ok(_) => format!("udp send to {address}: sent"),
+            Err(error) => format!("udp send to {address} failed: {error}"),
+        },
+        Err(error) => format!("udp bind failed: {error}"),
+    };
+    outcome.comment(format!("{tcp}\n{udp}"))
+}
+
 fn read_other_ticket(outcome: Outcome, event_ticket: u64) -> Outcome {
     let other = event_ticket + 1;
     let result = match tickets::get_ticket(other) {
