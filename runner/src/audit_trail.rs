@@ -114,9 +114,9 @@ impl AuditTrail {
         });
     }
 
-    /// Records an outcome over the policy's `max_outcome_kib`.
-    pub fn outcome_too_large(&self, hook: &str, limit: u64) {
-        self.write(Record::limit_hit(hook, Limit::Outcome, limit));
+    /// Records a limit that the hook reached.
+    pub fn limit_hit(&self, hook: &str, limit: Limit, value: u64) {
+        self.write(Record::limit_hit(hook, limit, value));
     }
 
     /// Records a hook that could not be loaded.

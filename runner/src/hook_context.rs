@@ -64,6 +64,7 @@ pub fn build(
             egress_limits,
         ),
         secrets: secret_values,
+        max_http_requests: egress_limits.max_requests,
     })
 }
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::api::ApiClient;
-use crate::audit::WriteResult;
+use crate::audit::{Limit, WriteResult};
 use crate::audit_trail::AuditTrail;
 use crate::bindings::{Event, Outcome, TicketInfo};
 use crate::config::HookConfig;
@@ -55,7 +55,19 @@ pub async fn run_hook(
         audit.add_secret(secret);
     }
     let limits = context.limits;
+    let limits_requests = context.max_http_requests;
     let run = engine.run(&loaded, context, (event, info)).await;
+    if run.log_limit_hit {
+        audit.limit_hit(&hook.name, Limit::Log, limits.log_bytes as u64);
+    }
+    if run.output_limit_hit {
+        audit.limit_hit(&hook.name, Limit::Output, limits.output_bytes as u64);
+    }
+    if run.requests.iter().any(|request| {
+        matches!(&request.decision, Decision::Denied { reason } if reason.contains("max_http_requests"))
+    }) {
+        audit.limit_hit(&hook.name, Limit::HttpRequests, limits_requests);
+    }
     audit.hook_finished(
         &hook.name,
         &run.result,
@@ -100,7 +112,7 @@ pub async fn run_hook(
     }
     let size = writeback::outcome_bytes(&outcome);
     if size > limits.outcome_bytes {
-        audit.outcome_too_large(&hook.name, limits.outcome_bytes);
+        audit.limit_hit(&hook.name, Limit::Outcome, limits.outcome_bytes);
         let message = format!(
             "the hook's outcome has {size} bytes, more than max_outcome_kib allows ({} bytes); nothing was written",
             limits.outcome_bytes

@@ -114,3 +114,30 @@ fn unwritable_audit_file_is_config_error() {
     assert!(stderr.contains("missing-folder/audit.jsonl"), "{stderr}");
     assert!(scenario.writes().is_empty());
 }
+
+#[test]
+fn limits_hit_are_recorded() {
+    let scenario = Scenario::start();
+    scenario.write_config(&[HookEntry {
+        name: "hostile",
+        component: hook_runner_tests::guests::HOSTILE,
+        events: "[\"ADVANCE\"]",
+        extra: "",
+        settings: "mode = \"logflood,stdout\"\nn = \"5000\"",
+    }]);
+    let audit = scenario.dir.path().join("audit.jsonl");
+    let mut config = std::fs::read_to_string(scenario.config_path()).expect("read config");
+    config.push_str(&format!("\n[audit]\nfile = \"{}\"\n", audit.display()));
+    std::fs::write(scenario.config_path(), config).expect("write config");
+
+    let output = scenario.run("ADVANCE", &ticket_info("advance-1001.xml"));
+
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let records = records(&audit);
+    let limits: Vec<&str> = records
+        .iter()
+        .filter(|record| record["kind"] == "limit_hit")
+        .filter_map(|record| record["limit"].as_str())
+        .collect();
+    assert_eq!(limits, ["log", "output"], "{records:?}");
+}

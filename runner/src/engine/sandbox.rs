@@ -99,6 +99,8 @@ pub struct RunContext {
     pub egress: Egress,
     /// The values of the policy's secrets, which the audit log must redact.
     pub secrets: Vec<String>,
+    /// The policy's `max_http_requests`, for the audit log.
+    pub max_http_requests: u64,
 }
 
 /// The result of one hook run, with what it printed.
@@ -115,6 +117,10 @@ pub struct HookRun {
     pub requests: Vec<RequestRecord>,
     /// Fuel the hook used, when its policy sets a fuel limit.
     pub fuel_used: Option<u64>,
+    /// Whether log messages were dropped over the log budget.
+    pub log_limit_hit: bool,
+    /// Whether standard output or error reached its capture limit.
+    pub output_limit_hit: bool,
 }
 
 impl HookEngine {
@@ -220,14 +226,16 @@ impl HookEngine {
             );
         }
         drop(store);
-        log_output(name, "stdout", &stdout.contents(), limits.output_bytes);
-        log_output(name, "stderr", &stderr.contents(), limits.output_bytes);
+        let stdout_full = log_output(name, "stdout", &stdout.contents(), limits.output_bytes);
+        let stderr_full = log_output(name, "stderr", &stderr.contents(), limits.output_bytes);
         HookRun {
             result,
             elapsed: started.elapsed(),
             api_errors,
             requests,
             fuel_used,
+            log_limit_hit: dropped > 0,
+            output_limit_hit: stdout_full || stderr_full,
         }
     }
 }
@@ -280,9 +288,11 @@ pub(crate) fn error_chain(error: &wasmtime::Error) -> String {
         .join(": ")
 }
 
-fn log_output(hook: &str, stream: &str, bytes: &[u8], capacity: usize) {
+/// Logs captured output line by line and returns whether it reached its
+/// capture limit.
+fn log_output(hook: &str, stream: &str, bytes: &[u8], capacity: usize) -> bool {
     if bytes.is_empty() {
-        return;
+        return false;
     }
     let text = String::from_utf8_lossy(bytes);
     for line in text.lines().filter(|line| !line.trim().is_empty()) {
@@ -296,5 +306,7 @@ fn log_output(hook: &str, stream: &str, bytes: &[u8], capacity: usize) {
             "the hook's {stream} reached its limit of {} KiB; later output was discarded",
             capacity >> 10
         );
+        return true;
     }
+    false
 }
