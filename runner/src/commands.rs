@@ -10,3 +10,29 @@ pub use inspect::{
     read_surface,
 };
 pub use run::RunCommand;
+
+/// Prints a command's report on standard output, as pretty JSON when `json`
+/// is set and as `render` makes it otherwise. A closed or full standard
+/// output is logged, not a crash.
+fn print_report<T: serde::Serialize>(
+    report: &T,
+    json: bool,
+    render: impl Fn(&T) -> String,
+) -> Result<(), crate::failure::Failure> {
+    let text = if json {
+        let mut text = serde_json::to_string_pretty(report).map_err(|error| {
+            crate::failure::Failure::new(
+                crate::exit_code::Status::Internal,
+                format!("failed to encode the report as JSON: {error}"),
+            )
+        })?;
+        text.push('\n');
+        text
+    } else {
+        render(report)
+    };
+    if let Err(error) = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes()) {
+        tracing::warn!(%error, "failed to write the report to standard output");
+    }
+    Ok(())
+}

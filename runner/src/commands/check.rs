@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::inspect::{fit_policy, read_surface};
+use super::print_report;
 use crate::config::{Config, HookConfig};
 use crate::engine::HookEngine;
 use crate::exit_code::Status;
@@ -58,19 +59,7 @@ impl CheckCommand {
             },
         };
 
-        let text = if self.json {
-            let mut json = serde_json::to_string_pretty(&report).map_err(|error| {
-                Failure::new(
-                    Status::Internal,
-                    format!("failed to encode the report as JSON: {error}"),
-                )
-            })?;
-            json.push('\n');
-            json
-        } else {
-            render_text(&report)
-        };
-        print!("{text}");
+        print_report(&report, self.json, render_text)?;
         Ok(if report.valid {
             Status::Success
         } else {

@@ -8,6 +8,7 @@ use serde::Serialize;
 use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, types::ComponentExtern};
 
+use super::print_report;
 use crate::engine::{HookEngine, LoadError};
 use crate::exit_code::Status;
 use crate::failure::Failure;
@@ -139,19 +140,7 @@ impl InspectCommand {
             surface,
             policy,
         };
-        let text = if self.json {
-            let mut json = serde_json::to_string_pretty(&report).map_err(|error| {
-                Failure::new(
-                    Status::Internal,
-                    format!("failed to encode the report as JSON: {error}"),
-                )
-            })?;
-            json.push('\n');
-            json
-        } else {
-            render_text(&report)
-        };
-        print!("{text}");
+        print_report(&report, self.json, render_text)?;
         Ok(Status::Success)
     }
 }
