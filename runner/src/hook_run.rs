@@ -8,8 +8,8 @@ use crate::audit::{Limit, WriteResult};
 use crate::audit_trail::AuditTrail;
 use crate::bindings::{Event, Outcome, TicketInfo};
 use crate::config::HookConfig;
-use crate::egress::{Decision, Resolver};
-use crate::engine::HookEngine;
+use crate::egress::{Decision, RequestRecord, Resolver};
+use crate::engine::{HookEngine, HookRun, Limits};
 use crate::exit_code::Status;
 use crate::hook_context;
 use crate::writeback::{self, Applied};
@@ -55,27 +55,10 @@ pub async fn run_hook(
         audit.add_secret(secret);
     }
     let limits = context.limits;
-    let limits_requests = context.max_http_requests;
+    let max_requests = context.max_http_requests;
+
     let run = engine.run(&loaded, context, (event, info)).await;
-    if run.log_limit_hit {
-        audit.limit_hit(&hook.name, Limit::Log, limits.log_bytes as u64);
-    }
-    if run.output_limit_hit {
-        audit.limit_hit(&hook.name, Limit::Output, limits.output_bytes as u64);
-    }
-    if run.requests.iter().any(|request| {
-        matches!(&request.decision, Decision::Denied { reason } if reason.contains("max_http_requests"))
-    }) {
-        audit.limit_hit(&hook.name, Limit::HttpRequests, limits_requests);
-    }
-    audit.hook_finished(
-        &hook.name,
-        &run.result,
-        &run.requests,
-        &limits,
-        run.elapsed,
-        run.fuel_used,
-    );
+    record_run(audit, &hook.name, &run, &limits, max_requests);
     let outcome = match run.result {
         Ok(outcome) => outcome,
         Err(failure) => match run.api_errors.last() {
@@ -93,10 +76,54 @@ pub async fn run_hook(
         comments = outcome.comments.len(),
         "hook returned"
     );
-    // A hook that tried to reach a destination its policy denies has broken
-    // its policy, so nothing it returns is trusted or written.
-    let denied: Vec<&str> = run
-        .requests
+
+    let (policy_path, grant) = &ticket_grant;
+    if let Err(message) = check_before_writing(&run.requests, &outcome, &limits, audit, &hook.name)
+    {
+        return HookResult::Failed(Status::HookFailed, message);
+    }
+    if let Err(error) = writeback::check_grants(grant, policy_path.as_deref(), info.id, &outcome) {
+        return HookResult::Failed(Status::HookFailed, error.to_string());
+    }
+    write_back(api, audit, hook, info, &outcome).await
+}
+
+/// Writes the audit records of a finished hook run: the limits it reached
+/// and how it ended.
+fn record_run(audit: &AuditTrail, hook: &str, run: &HookRun, limits: &Limits, max_requests: u64) {
+    if run.log_limit_hit {
+        audit.limit_hit(hook, Limit::Log, limits.log_bytes as u64);
+    }
+    if run.output_limit_hit {
+        audit.limit_hit(hook, Limit::Output, limits.output_bytes as u64);
+    }
+    let over_request_limit = run.requests.iter().any(|request| {
+        matches!(&request.decision, Decision::Denied { reason } if reason.contains("max_http_requests"))
+    });
+    if over_request_limit {
+        audit.limit_hit(hook, Limit::HttpRequests, max_requests);
+    }
+    audit.hook_finished(
+        hook,
+        &run.result,
+        &run.requests,
+        limits,
+        run.elapsed,
+        run.fuel_used,
+    );
+}
+
+/// Rejects an outcome that must not be written: the hook had a request
+/// denied, which breaks its policy so nothing it returns is trusted, or the
+/// outcome is over the policy's `max_outcome_kib`.
+fn check_before_writing(
+    requests: &[RequestRecord],
+    outcome: &Outcome,
+    limits: &Limits,
+    audit: &AuditTrail,
+    hook: &str,
+) -> Result<(), String> {
+    let denied: Vec<&str> = requests
         .iter()
         .filter_map(|request| match &request.decision {
             Decision::Denied { reason } => Some(reason.as_str()),
@@ -104,26 +131,20 @@ pub async fn run_hook(
         })
         .collect();
     if let Some(first) = denied.first() {
-        let message = format!(
+        return Err(format!(
             "the hook broke its policy with {} denied request(s), so nothing it returned was written; first: {first}",
             denied.len()
-        );
-        return HookResult::Failed(Status::HookFailed, message);
+        ));
     }
-    let size = writeback::outcome_bytes(&outcome);
+    let size = writeback::outcome_bytes(outcome);
     if size > limits.outcome_bytes {
-        audit.limit_hit(&hook.name, Limit::Outcome, limits.outcome_bytes);
-        let message = format!(
+        audit.limit_hit(hook, Limit::Outcome, limits.outcome_bytes);
+        return Err(format!(
             "the hook's outcome has {size} bytes, more than max_outcome_kib allows ({} bytes); nothing was written",
             limits.outcome_bytes
-        );
-        return HookResult::Failed(Status::HookFailed, message);
+        ));
     }
-    let (policy_path, grant) = &ticket_grant;
-    if let Err(error) = writeback::check_grants(grant, policy_path.as_deref(), info.id, &outcome) {
-        return HookResult::Failed(Status::HookFailed, error.to_string());
-    }
-    write_back(api, audit, hook, info, &outcome).await
+    Ok(())
 }
 
 async fn write_back(

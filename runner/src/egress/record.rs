@@ -1,5 +1,5 @@
-//! What the host records about each outgoing request, for the log, the audit
-//! log and reports.
+//! The record the host keeps of each outgoing request, for the log, the
+//! audit log and reports.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

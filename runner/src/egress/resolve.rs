@@ -1,11 +1,11 @@
-//! Host name resolution for guests' requests, with fixed answers from the
+//! Host name resolution for guests' requests, with fixed addresses from the
 //! configuration's `[resolve]` table taking precedence over the system
 //! resolver (tests and air-gapped sites use it).
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-/// A resolver with fixed answers for some names.
+/// A resolver with fixed addresses for some names.
 #[derive(Debug, Clone, Default)]
 pub struct Resolver {
     overrides: BTreeMap<String, Vec<IpAddr>>,
