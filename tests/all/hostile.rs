@@ -239,6 +239,15 @@ fn host_files_are_unreadable() {
 }
 
 #[test]
+fn stdin_is_empty() {
+    let run = run_hostile("mode = \"stdin\"");
+
+    run.assert_exit(SUCCESS);
+    let after = run.ticket_after();
+    assert!(after.contains("stdin: 0 bytes"), "{after}");
+}
+
+#[test]
 fn raw_sockets_are_refused() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.set_nonblocking(true).expect("non-blocking");

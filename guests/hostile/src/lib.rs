@@ -17,6 +17,7 @@
 //! | `lognl` | logs a message with `\n`, a forged log line and `\r` |
 //! | `env` | adds a comment that lists the environment variables |
 //! | `file` | adds a comment with the result of reading `/etc/passwd` |
+//! | `stdin` | adds a comment with the number of bytes on standard input |
 //! | `socket` | adds a comment with the results of a raw TCP connect and a UDP send to `address` |
 //! | `other-ticket` | adds a comment with the result of reading the next ticket id |
 //! | `field` | sets field `field` (default `Risk Score`) to text `value` |
@@ -72,6 +73,7 @@ impl Hook for Hostile {
                 "env" => comment_environment(outcome),
                 "file" => comment_passwd_file(outcome),
                 "socket" => comment_socket_attempts(outcome),
+                "stdin" => comment_stdin(outcome),
                 "other-ticket" => read_other_ticket(outcome, info.id),
                 "field" => set_configured_field(outcome),
                 "manyfields" => set_missing_fields(outcome, count(1000)),
@@ -188,6 +190,17 @@ fn comment_passwd_file(outcome: Outcome) -> Outcome {
 
 /// Adds a comment with the result of reading the ticket whose id follows the
 /// event's ticket.
+/// Reads standard input to its end and comments on how many bytes it held.
+fn comment_stdin(outcome: Outcome) -> Outcome {
+    let mut input = Vec::new();
+    let result = std::io::Read::read_to_end(&mut std::io::stdin(), &mut input);
+    let text = match result {
+        Ok(_) => format!("stdin: {} bytes", input.len()),
+        Err(error) => format!("reading stdin failed: {error}"),
+    };
+    outcome.comment(text)
+}
+
 /// Tries a raw TCP connection and a UDP socket to the `address` config
 /// value (`host:port`) and comments on what happened.
 fn comment_socket_attempts(outcome: Outcome) -> Outcome {
