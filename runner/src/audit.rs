@@ -44,9 +44,9 @@
 //!   `request_body`, `output`, `log` or `outcome`), `value` (the limit),
 //!   `unit` (`bytes`, `milliseconds`, `fuel` or `requests`).
 //! - `hook_finished`: a hook ended. `hook`, `result` (`ok`,
-//!   `returned_error`, `trap`, `timeout`, `memory`, `denied` or
-//!   `load_failed`), `message` (optional), `duration_ms`, `fuel_used`
-//!   (optional).
+//!   `returned_error`, `trap`, `timeout`, `memory`, `denied`, `load_failed`
+//!   or `rejected` for an outcome refused before or during write-back),
+//!   `message` (optional), `duration_ms`, `fuel_used` (optional).
 //! - `run_finished`: hook-runner is about to exit. `exit_code`,
 //!   `duration_ms`.
 //!

@@ -77,7 +77,9 @@ impl AuditTrail {
                 HookResult::Denied,
                 Some("a request was denied by the policy".to_string()),
             ),
-            Ok(_) => (HookResult::Ok, None),
+            // A hook that returned an outcome is recorded by `outcome_handled`
+            // once its outcome is written or rejected.
+            Ok(_) => return,
             Err(failure) => {
                 let kind = match failure {
                     HookFailure::Returned(_) => HookResult::ReturnedError,
@@ -117,6 +119,29 @@ impl AuditTrail {
     /// Records a limit that the hook reached.
     pub fn limit_hit(&self, hook: &str, limit: Limit, value: u64) {
         self.write(Record::limit_hit(hook, limit, value));
+    }
+
+    /// Records how a hook that returned an outcome ended: written, or
+    /// rejected with `error` before or during write-back.
+    pub fn outcome_handled(
+        &self,
+        hook: &str,
+        error: Option<&str>,
+        elapsed: Duration,
+        fuel_used: Option<u64>,
+    ) {
+        let result = if error.is_some() {
+            HookResult::Rejected
+        } else {
+            HookResult::Ok
+        };
+        self.write(Record::HookFinished {
+            hook: hook.to_string(),
+            result,
+            message: error.map(str::to_string),
+            duration_ms: millis(elapsed),
+            fuel_used,
+        });
     }
 
     /// Records a hook that could not be loaded.

@@ -78,14 +78,31 @@ pub async fn run_hook(
     );
 
     let (policy_path, grant) = &ticket_grant;
-    if let Err(message) = check_before_writing(&run.requests, &outcome, &limits, audit, &hook.name)
+    let handled = if let Err(message) =
+        check_before_writing(&run.requests, &outcome, &limits, audit, &hook.name)
     {
-        return HookResult::Failed(Status::HookFailed, message);
+        HookResult::Failed(Status::HookFailed, message)
+    } else if let Err(error) =
+        writeback::check_grants(grant, policy_path.as_deref(), info.id, &outcome)
+    {
+        HookResult::Failed(Status::HookFailed, error.to_string())
+    } else {
+        write_back(api, audit, hook, info, &outcome).await
+    };
+
+    // A hook with a denied request is already recorded as `denied`.
+    let any_denied = run
+        .requests
+        .iter()
+        .any(|request| matches!(request.decision, Decision::Denied { .. }));
+    if !any_denied {
+        let error = match &handled {
+            HookResult::Failed(_, message) => Some(message.as_str()),
+            HookResult::Applied(_) => None,
+        };
+        audit.outcome_handled(&hook.name, error, run.elapsed, run.fuel_used);
     }
-    if let Err(error) = writeback::check_grants(grant, policy_path.as_deref(), info.id, &outcome) {
-        return HookResult::Failed(Status::HookFailed, error.to_string());
-    }
-    write_back(api, audit, hook, info, &outcome).await
+    handled
 }
 
 /// Writes the audit records of a finished hook run: the limits it reached

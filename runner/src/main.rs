@@ -12,6 +12,7 @@ use hook_runner::failure::Failure;
 use hook_runner::logging;
 
 fn main() -> ExitCode {
+    disable_library_backtraces();
     let arguments = split_joined_arguments(std::env::args().collect());
     let cli = match Cli::try_parse_from(arguments) {
         Ok(cli) => cli,
@@ -27,6 +28,19 @@ fn main() -> ExitCode {
             failure.status.into()
         }
     }
+}
+
+/// Stops errors from capturing Rust backtraces, which would otherwise reach
+/// hooks inside `wasi:http` error texts and admins inside messages when
+/// `RUST_BACKTRACE` is set. Panics still print theirs.
+#[expect(
+    unsafe_code,
+    reason = "set_var is sound here: it runs first in main, before any other thread exists"
+)]
+fn disable_library_backtraces() {
+    // SAFETY: no other thread has been started yet, so nothing reads the
+    // environment concurrently.
+    unsafe { std::env::set_var("RUST_LIB_BACKTRACE", "0") };
 }
 
 fn execute(cli: Cli) -> Result<Status, Failure> {

@@ -65,6 +65,12 @@ pub fn check_setup(config: &Config, engine: &HookEngine) -> SetupCheck {
     if let Err(error) = ApiClient::new(&config.api, password) {
         api_problems.push(error.to_string());
     }
+    // Opening the audit log creates it when missing, as every run would.
+    if let Some(path) = &config.audit_file
+        && let Err(error) = crate::audit::AuditLog::open(path)
+    {
+        api_problems.push(format!("{error}: {}", error_source(&error)));
+    }
     let hooks = config
         .hooks
         .iter()
@@ -74,6 +80,10 @@ pub fn check_setup(config: &Config, engine: &HookEngine) -> SetupCheck {
         api_problems,
         hooks,
     }
+}
+
+fn error_source(error: &dyn std::error::Error) -> String {
+    error.source().map(ToString::to_string).unwrap_or_default()
 }
 
 fn check_hook(hook: &HookConfig, engine: &HookEngine) -> HookCheck {

@@ -54,10 +54,10 @@ fn run_is_recorded_in_order() {
         [
             "run_started",
             "hook_started",
-            "hook_finished",
             "field_write",
             "field_write",
             "comment",
+            "hook_finished",
             "run_finished"
         ]
     );
@@ -68,9 +68,9 @@ fn run_is_recorded_in_order() {
         digest.starts_with("sha256:") && digest.len() == 71,
         "{digest}"
     );
-    assert_eq!(records[2]["result"], "ok");
-    assert_eq!(records[3]["field"], "Risk Score");
-    assert_eq!(records[3]["result"], "written");
+    assert_eq!(records[2]["field"], "Risk Score");
+    assert_eq!(records[2]["result"], "written");
+    assert_eq!(records[5]["result"], "ok");
     assert_eq!(records[6]["exit_code"], 0);
     let text = std::fs::read_to_string(&audit).expect("read");
     assert!(!text.contains(API_PASSWORD), "password in audit log");
@@ -140,4 +140,44 @@ fn limits_hit_are_recorded() {
         .filter_map(|record| record["limit"].as_str())
         .collect();
     assert_eq!(limits, ["log", "output"], "{records:?}");
+}
+
+#[test]
+fn rejected_outcome_is_recorded() {
+    let (scenario, audit) = audited_scenario();
+    let config = std::fs::read_to_string(scenario.config_path()).expect("read");
+    let config = config.replace(
+        "[hook.config]\n",
+        "[hook.config]\nscore_field = \"Not Granted\"\n",
+    );
+    std::fs::write(scenario.config_path(), config).expect("write");
+
+    let output = scenario.run("ADVANCE", &ticket_info("advance-1001.xml"));
+
+    assert_eq!(output.status.code(), Some(5), "{}", describe(&output));
+    let records = records(&audit);
+    let finished = records
+        .iter()
+        .find(|record| record["kind"] == "hook_finished")
+        .expect("hook_finished record");
+    assert_eq!(finished["result"], "rejected", "{finished}");
+    let message = finished["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("`Not Granted` is not in write_fields"),
+        "{message}"
+    );
+}
+
+#[test]
+fn test_event_reports_unwritable_audit_file() {
+    let (scenario, _) = audited_scenario();
+    let config = std::fs::read_to_string(scenario.config_path()).expect("read");
+    let config = config.replace("audit.jsonl", "missing-folder/audit.jsonl");
+    std::fs::write(scenario.config_path(), config).expect("write");
+
+    let output = scenario.run("TEST", b"<ticket_info/>");
+
+    assert_eq!(output.status.code(), Some(3), "{}", describe(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("missing-folder/audit.jsonl"), "{stdout}");
 }

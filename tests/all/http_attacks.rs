@@ -882,9 +882,11 @@ fn run_oversized_response() -> (HttpRun, TestServer) {
     );
     let settings = http_settings(&url, "");
 
+    // RUST_BACKTRACE must not make host errors carry backtraces to guests.
     let run = HttpRun::start(&RunSpec {
         policy: Some(&policy),
         settings: &settings,
+        env: &[("RUST_BACKTRACE", "1")],
         ..RunSpec::default()
     });
     (run, server)
@@ -911,6 +913,8 @@ fn oversized_response_is_cut() {
     let received = body_len(&line);
     assert!(received <= 1024, "the guest read {received} bytes: {line}");
     assert_eq!(server.accepted(), 1);
+    let stderr = run.stderr();
+    assert!(!stderr.contains("backtrace"), "a backtrace leaked:\n{stderr}");
 }
 
 #[test]

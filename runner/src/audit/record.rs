@@ -230,6 +230,9 @@ pub enum HookResult {
     Denied,
     /// The component could not be read, compiled or instantiated.
     LoadFailed,
+    /// The hook returned an outcome that was rejected before or during
+    /// write-back; the message says why.
+    Rejected,
 }
 
 impl Limit {

@@ -101,7 +101,8 @@ impl fmt::Display for BlockedAddress {
                 }
                 write!(
                     f,
-                    ", {class}; grant host = \"{address}\" explicitly to allow it"
+                    ", {class}; a host name never reaches such an address, so request the \
+                     address itself under a grant with host = \"{address}\""
                 )
             }
             BlockedAddress::OutsideGrant { address, host } => write!(

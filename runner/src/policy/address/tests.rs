@@ -176,17 +176,17 @@ fn blocked_address_messages() {
         (
             "127.0.0.1",
             "resolved to 127.0.0.1, a loopback address; \
-             grant host = \"127.0.0.1\" explicitly to allow it",
+             a host name never reaches such an address, so request the address itself under a grant with host = \"127.0.0.1\"",
         ),
         (
             "169.254.169.254",
             "resolved to 169.254.169.254, a link-local address; \
-             grant host = \"169.254.169.254\" explicitly to allow it",
+             a host name never reaches such an address, so request the address itself under a grant with host = \"169.254.169.254\"",
         ),
         (
             "::ffff:10.0.0.1",
             "resolved to ::ffff:10.0.0.1 (which embeds the IPv4 address 10.0.0.1), \
-             a private address; grant host = \"::ffff:10.0.0.1\" explicitly to allow it",
+             a private address; a host name never reaches such an address, so request the address itself under a grant with host = \"::ffff:10.0.0.1\"",
         ),
     ];
     for (text, expected) in cases {

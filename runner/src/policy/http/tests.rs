@@ -668,7 +668,7 @@ fn blocked_address_message_names_everything() {
     assert_eq!(
         denial.to_string(),
         "denied GET https://a.example.org:443/x: host `a.example.org` resolved to 127.0.0.1, \
-         a loopback address; grant host = \"127.0.0.1\" explicitly to allow it \
+         a loopback address; a host name never reaches such an address, so request the address itself under a grant with host = \"127.0.0.1\" \
          (the request matched grant `wildcard` at `policies/risk.toml:7`)"
     );
 }
