@@ -220,6 +220,8 @@ async fn run_hooks(
                 written.comments += applied.comments;
             }
             HookResult::Failed(hook_status, message) => {
+                // One record per line: a multi-line message is joined.
+                let message = message.replace("\n  ", "; ");
                 tracing::error!(hook = %hook.name, ticket = info.id, "{message}");
                 status = status.max(hook_status);
                 failed += 1;

@@ -14,6 +14,7 @@ use super::Shared;
 use super::body::{LimitedRequestBody, LimitedResponseBody};
 use super::connect::open;
 use super::record::{Decision, RequestRecord};
+use crate::audit::redact_url;
 use crate::policy::{Allowed, Denial, Scheme, check_request};
 
 type IoFuture = Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>;
@@ -48,7 +49,7 @@ pub async fn send(
         let reason = format!(
             "the hook already made {count} requests, its limit (max_http_requests in [limits] of its policy)"
         );
-        deny(shared, &method, &redact_userinfo(&raw_url), reason, started);
+        deny(shared, &method, &redact_url(&raw_url), reason, started);
         return Err(Error::HttpRequestDenied);
     }
 
@@ -135,7 +136,7 @@ pub async fn send(
             tracing::info!(
                 hook = %shared.hook,
                 method = %allowed.method,
-                url = %allowed.url(),
+                url = %redact_url(&allowed.url()),
                 grant = %allowed.grant_name,
                 %address,
                 status = response.status().as_u16(),
@@ -296,7 +297,7 @@ fn finish_failed(
     error: String,
     started: Instant,
 ) {
-    tracing::warn!(hook = %shared.hook, method = %allowed.method, url = %allowed.url(), "hook request failed: {error}");
+    tracing::warn!(hook = %shared.hook, method = %allowed.method, url = %redact_url(&allowed.url()), "hook request failed: {error}");
     record(
         shared,
         RequestRecord {
@@ -318,19 +319,5 @@ fn finish_failed(
 fn record(shared: &Shared, record: RequestRecord) {
     if let Ok(mut records) = shared.records.lock() {
         records.push(record);
-    }
-}
-
-/// Removes `user:password@` from a URL for logs.
-fn redact_userinfo(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let authority_end = rest.find('/').unwrap_or(rest.len());
-            match rest[..authority_end].rfind('@') {
-                Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
-                None => url.to_string(),
-            }
-        }
-        None => url.to_string(),
     }
 }
