@@ -914,7 +914,10 @@ fn oversized_response_is_cut() {
     assert!(received <= 1024, "the guest read {received} bytes: {line}");
     assert_eq!(server.accepted(), 1);
     let stderr = run.stderr();
-    assert!(!stderr.contains("backtrace"), "a backtrace leaked:\n{stderr}");
+    assert!(
+        !stderr.contains("backtrace"),
+        "a backtrace leaked:\n{stderr}"
+    );
 }
 
 #[test]
