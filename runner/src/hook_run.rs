@@ -157,7 +157,7 @@ fn check_before_writing(
     if size > limits.outcome_bytes {
         audit.limit_hit(hook, Limit::Outcome, limits.outcome_bytes);
         return Err(format!(
-            "the hook's outcome has {size} bytes, more than max_outcome_kib allows ({} bytes); nothing was written",
+            "the hook's outcome is too large: {size} bytes, more than max_outcome_kib allows ({} bytes); nothing was written",
             limits.outcome_bytes
         ));
     }
