@@ -1,11 +1,11 @@
 //! Outgoing HTTP requests of hooks, made through standard `wasi:http`.
 //!
-//! The host sends each request itself: it checks the request against the
-//! hook's policy, resolves the host name, checks every resolved address,
-//! connects to the checked address (so a second DNS answer cannot swap it),
-//! adds the grant's secrets as headers, and caps bodies, time and the number
-//! of requests. Redirects are returned to the guest as they are; a guest that
-//! follows one makes a new request, which is checked again.
+//! The host sends each request itself. It checks the request against the
+//! hook's policy, resolves the host name and checks every resolved address.
+//! It then connects to the checked address, so a second DNS answer cannot
+//! swap it, adds the grant's secrets as headers, and caps bodies, time and
+//! the number of requests. Redirects are returned to the guest as they are,
+//! and a guest that follows one makes a new request, which is checked again.
 
 mod body;
 mod connect;
@@ -34,7 +34,7 @@ pub struct EgressLimits {
     /// Largest response body in bytes.
     pub max_response_body: u64,
     /// Time one request may take, from the policy check to the last byte of
-    /// the response body; connecting and the response head each also have
+    /// the response body. Connecting and the response head each also have
     /// this limit.
     pub timeout: Duration,
 }

@@ -47,10 +47,10 @@ pub struct UnknownEvent {
 /// Parses an event name. Surrounding white space is ignored and case does not
 /// matter, because admins type these names into configuration files by hand.
 pub fn parse_event(value: &str) -> Result<Event, UnknownEvent> {
-    let wanted = value.trim();
+    let expected = value.trim();
     ALL_EVENTS
         .into_iter()
-        .find(|event| event_name(*event).eq_ignore_ascii_case(wanted))
+        .find(|event| event_name(*event).eq_ignore_ascii_case(expected))
         .ok_or_else(|| UnknownEvent {
             value: value.to_string(),
         })

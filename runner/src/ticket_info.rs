@@ -37,7 +37,7 @@ pub enum TicketInfoError {
     /// Not well-formed XML.
     #[error("standard input is not well-formed XML: {0}")]
     Malformed(String),
-    /// Well-formed, but an element holds something other than text where
+    /// Well-formed, but an element contains something other than text where
     /// text is expected.
     #[error("the <ticket_info> document has an unexpected structure: {0}")]
     Structure(String),

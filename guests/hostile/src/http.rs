@@ -1,6 +1,6 @@
 //! The `http` and `env-secret` modes: outgoing requests through standard
 //! `wasi:http` (the `wasi` crate's bindings), reported as text that
-//! `tests/all/http_attacks.rs` reads back from the ticket.
+//! `tests/all/http_attacks.rs` reads back from the hook's log lines.
 //!
 //! Each request adds one line to the report:
 //!
@@ -8,11 +8,12 @@
 //! request 1: GET http://allowed.test:8080/api/ status=200 body_len=2 body_start="ok" error=none
 //! ```
 //!
-//! `status` is `none` when no response arrived, `body_start` contains the first
-//! [`BODY_START_BYTES`] bytes of the body with control characters escaped,
-//! and `error` is the `Debug` form of the `wasi:http` `ErrorCode` (or a
-//! short description of a failure before the request was sent). Each line is
-//! also logged, so a test can read it when the hook may not comment.
+//! `status` is `none` when no response arrived. `body_start` contains the
+//! first [`BODY_START_BYTES`] bytes of the body with control characters
+//! escaped. `error` is the `Debug` form of the `wasi:http` `ErrorCode`, or a
+//! short description of a failure before the request was sent. Each line is
+//! also logged, because the outcome of a hook with a denied request is
+//! discarded and the log is the one place every report reaches.
 
 use hook_runner_guest::{FieldInput, Outcome, config, log};
 use wasi::http::outgoing_handler;

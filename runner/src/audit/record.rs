@@ -231,7 +231,7 @@ pub enum HookResult {
     /// The component could not be read, compiled or instantiated.
     LoadFailed,
     /// The hook returned an outcome that was rejected before or during
-    /// write-back; the message says why.
+    /// write-back; the message gives the reason.
     Rejected,
 }
 

@@ -83,7 +83,7 @@ pub enum HookFailure {
     Trap(String),
 }
 
-/// What one hook run may use: its name, settings, ticket access, limits
+/// The resources of one hook run: its name, settings, ticket access, limits
 /// and outgoing HTTP.
 #[derive(Debug)]
 pub struct RunContext {

@@ -54,7 +54,7 @@ fn error_text(text: &str) -> String {
     }
 }
 
-/// A policy with one `[[http]]` grant made of `body`.
+/// Returns a policy with one `[[http]]` grant made of `body`.
 fn grant_policy(body: &str) -> String {
     format!("[[http]]\n{body}\n")
 }

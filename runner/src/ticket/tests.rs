@@ -37,9 +37,11 @@ const XML: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 #[test]
 fn xml_ticket_maps_every_field_type() {
     let ticket = ticket_from_xml(XML).expect("parses");
+
     assert_eq!(ticket.id, 1001);
     assert_eq!(ticket.workflow.name, "Access Request");
     assert_eq!(ticket.current().map(|s| s.id), Some(3003));
+
     let fields = &ticket.steps[0].tasks[0].fields;
     let FieldValue::AccessRequests(requests) = &fields[0].value else {
         panic!("access requests: {:?}", fields[0].value);

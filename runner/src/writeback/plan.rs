@@ -97,7 +97,7 @@ pub enum PlanError {
     TooLarge {
         /// Ticket id.
         ticket: u64,
-        /// Which limit it exceeds.
+        /// The limit it exceeds.
         reason: String,
     },
     /// Some field updates are invalid; nothing is written.

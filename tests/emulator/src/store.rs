@@ -18,7 +18,7 @@ pub struct Store {
 
 impl Store {
     /// Loads every `*.xml` file in `dir` whose root element is `<ticket>`.
-    /// Files with another root (such as `<ticket_info>`) are skipped; a file
+    /// Files with another root (such as `<ticket_info>`) are skipped. A file
     /// that does not parse, or a ticket without a numeric `<id>` or with an
     /// id already loaded, is an error naming the file.
     pub fn load_dir(dir: &Path) -> Result<Self, Error> {
