@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::bindings::Event;
+use crate::engine::CompileCache;
 use crate::event::{UnknownEvent, parse_event};
 
 /// Environment variable that names the configuration file when `--config`
@@ -19,6 +20,10 @@ pub const CONFIG_ENV: &str = "HOOK_RUNNER_CONFIG";
 /// File name looked up next to the hook-runner binary when neither
 /// `--config` nor `HOOK_RUNNER_CONFIG` is set.
 pub const DEFAULT_CONFIG_NAME: &str = "hook-runner.toml";
+
+/// Folder of compiled components, next to the configuration file, when
+/// `cache.dir` is not set.
+pub const DEFAULT_CACHE_DIR: &str = "cache";
 
 /// Seconds an API request may take when `api.timeout_seconds` is not set.
 pub const DEFAULT_API_TIMEOUT_SECONDS: u64 = 30;
@@ -38,6 +43,9 @@ pub struct Config {
     pub resolve: BTreeMap<String, Vec<std::net::IpAddr>>,
     /// The audit log file, from `audit.file`.
     pub audit_file: Option<PathBuf>,
+    /// The folder of compiled components, from `cache.dir`; `None` when
+    /// `cache.enabled = false`.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// How to reach the SecureChange REST API.
@@ -141,6 +149,29 @@ struct RawConfig {
     resolve: BTreeMap<String, Vec<std::net::IpAddr>>,
     #[serde(default)]
     audit: RawAudit,
+    #[serde(default)]
+    cache: RawCache,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCache {
+    #[serde(default = "enabled_by_default")]
+    enabled: bool,
+    dir: Option<PathBuf>,
+}
+
+impl Default for RawCache {
+    fn default() -> Self {
+        RawCache {
+            enabled: true,
+            dir: None,
+        }
+    }
+}
+
+fn enabled_by_default() -> bool {
+    true
 }
 
 #[derive(Deserialize, Default)]
@@ -207,6 +238,11 @@ pub fn locate(flag: Option<&Path>, env_value: Option<&str>, exe: Option<&Path>) 
 }
 
 impl Config {
+    /// The compile cache in `cache.dir`, unless `cache.enabled` is false.
+    pub fn compile_cache(&self) -> Option<CompileCache> {
+        self.cache_dir.clone().map(CompileCache::new)
+    }
+
     /// Reads and validates the configuration at `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
@@ -257,6 +293,13 @@ impl Config {
             hooks,
             resolve: raw.resolve,
             audit_file: raw.audit.file.map(|file| base.join(file)),
+            cache_dir: raw.cache.enabled.then(|| {
+                base.join(
+                    raw.cache
+                        .dir
+                        .unwrap_or_else(|| PathBuf::from(DEFAULT_CACHE_DIR)),
+                )
+            }),
         })
     }
 }

@@ -1,10 +1,14 @@
 //! The wasmtime engine: compiling components, the sandbox each hook runs in,
 //! and the limits that stop a runaway hook.
 
+mod cache;
+mod compile;
 mod host;
 mod limits;
 mod sandbox;
 
+pub use cache::{CacheEntries, CacheOutcome, CompileCache, list_entries};
+pub use compile::Compiled;
 pub use host::{HostState, ReadGrant, TicketAccess};
 pub use limits::Limits;
 pub use sandbox::{HookFailure, HookRun, LoadError, LoadedHook, RunContext};
@@ -22,6 +26,7 @@ pub const EPOCH_TICK: std::time::Duration = std::time::Duration::from_millis(10)
 pub struct HookEngine {
     engine: Engine,
     linker: Linker<HostState>,
+    cache: Option<CompileCache>,
 }
 
 impl std::fmt::Debug for HookEngine {
@@ -37,8 +42,9 @@ pub struct EngineError(String);
 
 impl HookEngine {
     /// Creates the engine and starts its epoch ticker thread, which stops
-    /// when the engine is dropped.
-    pub fn new() -> Result<HookEngine, EngineError> {
+    /// when the engine is dropped. Components are compiled through `cache`
+    /// when there is one.
+    pub fn new(cache: Option<CompileCache>) -> Result<HookEngine, EngineError> {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.epoch_interruption(true);
@@ -56,7 +62,29 @@ impl HookEngine {
             .map_err(|error| EngineError(format!("{error:#}")))?;
 
         start_epoch_ticker(&engine);
-        Ok(HookEngine { engine, linker })
+        Ok(HookEngine {
+            engine,
+            linker,
+            cache,
+        })
+    }
+
+    /// The wasmtime engine, for reading component types.
+    pub fn wasmtime(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The compile cache, when there is one.
+    pub fn cache(&self) -> Option<&CompileCache> {
+        self.cache.as_ref()
+    }
+
+    /// The cache entry file for a component with `digest`, when there is a
+    /// cache.
+    pub fn cache_entry(&self, digest: &str) -> Option<std::path::PathBuf> {
+        self.cache
+            .as_ref()
+            .map(|cache| cache.entry_path(&self.engine, digest))
     }
 }
 

@@ -7,7 +7,7 @@ use std::io::Write;
 use crate::api::ApiClient;
 use crate::config::{Config, HookConfig};
 use crate::egress::Resolver;
-use crate::engine::HookEngine;
+use crate::engine::{CacheOutcome, HookEngine};
 use crate::event::event_name;
 use crate::exit_code::Status;
 use crate::hook_context;
@@ -29,8 +29,9 @@ pub struct HookCheck {
     pub name: String,
     /// Problems, without the `` hook `name`: `` prefix.
     pub problems: Vec<String>,
-    /// Whether the component compiled and fits the `trigger` world.
-    pub component_loaded: bool,
+    /// The component's digest and where its machine code came from, when
+    /// it compiled and fits the `trigger` world.
+    pub compiled: Option<(String, CacheOutcome)>,
     /// The hook's policy when it loaded ([`Policy::deny_all`] for a hook
     /// without a policy file).
     pub policy: Option<Policy>,
@@ -88,15 +89,15 @@ fn error_source(error: &dyn std::error::Error) -> String {
 
 fn check_hook(hook: &HookConfig, engine: &HookEngine) -> HookCheck {
     let mut problems = Vec::new();
-    let component_loaded = match engine.load(&hook.component) {
-        Ok(_) => {
+    let compiled = match engine.load(&hook.component) {
+        Ok(loaded) => {
             let events: Vec<&str> = hook.events.iter().map(|event| event_name(*event)).collect();
             tracing::info!(hook = %hook.name, events = %events.join(","), "component loaded");
-            true
+            Some((loaded.digest, loaded.compiled))
         }
         Err(error) => {
             problems.push(error.to_string());
-            false
+            None
         }
     };
 
@@ -119,7 +120,7 @@ fn check_hook(hook: &HookConfig, engine: &HookEngine) -> HookCheck {
     HookCheck {
         name: hook.name.clone(),
         problems,
-        component_loaded,
+        compiled,
         policy,
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::inspect::{fit_policy, read_surface};
 use super::print_report;
 use crate::config::{Config, HookConfig};
-use crate::engine::HookEngine;
+use crate::engine::{CacheOutcome, HookEngine, list_entries};
 use crate::exit_code::Status;
 use crate::failure::Failure;
 use crate::logging;
@@ -42,6 +42,9 @@ struct HookReport {
     name: String,
     component: PathBuf,
     policy: Option<PathBuf>,
+    /// Where the component's machine code came from, when it compiled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compiled: Option<String>,
     problems: Vec<String>,
     warnings: Vec<String>,
 }
@@ -74,11 +77,15 @@ fn check_config(config: &Config) -> Result<CheckReport, Failure> {
     if let Err(error) = logging::init(config.log.level.as_deref(), config.log.file.as_deref()) {
         problems.push(error.to_string());
     }
-    let engine = HookEngine::new().map_err(|error| Failure::new(Status::Internal, error))?;
+    let engine = HookEngine::new(config.compile_cache())
+        .map_err(|error| Failure::new(Status::Internal, error))?;
     let setup = check_setup(config, &engine);
     problems.extend(setup.api_problems);
 
     let mut warnings = Vec::new();
+    if let Some(stale) = stale_entries(&engine, &setup.hooks) {
+        warnings.push(stale);
+    }
     if config.hooks.is_empty() {
         warnings
             .push("the configuration has no [[hook]] entry, so no event runs anything".to_string());
@@ -87,7 +94,7 @@ fn check_config(config: &Config) -> Result<CheckReport, Failure> {
         .hooks
         .iter()
         .zip(setup.hooks)
-        .map(|(hook, check)| report_hook(hook, check))
+        .map(|(hook, check)| report_hook(&engine, hook, check))
         .collect();
     let valid = problems.is_empty() && hooks.iter().all(|hook| hook.problems.is_empty());
     Ok(CheckReport {
@@ -101,14 +108,26 @@ fn check_config(config: &Config) -> Result<CheckReport, Failure> {
 
 /// Adds the warnings of one hook to its check: imports its policy leaves
 /// unusable and grants its component never uses.
-fn report_hook(hook: &HookConfig, check: HookCheck) -> HookReport {
+fn report_hook(engine: &HookEngine, hook: &HookConfig, check: HookCheck) -> HookReport {
     let mut warnings = Vec::new();
-    if check.component_loaded
-        && let Some(policy) = &check.policy
-    {
-        // NOTE: this compiles the component a second time, because
-        // `HookEngine::load` does not return the compiled component.
-        match read_surface(&hook.component) {
+    let loaded = check.compiled.is_some();
+    let compiled = check.compiled.map(|(_, outcome)| match outcome {
+        CacheOutcome::Hit => "mapped from the compile cache".to_string(),
+        CacheOutcome::Stored(elapsed) => {
+            format!("compiled in {:.2} s and stored in the compile cache", elapsed.as_secs_f64())
+        }
+        CacheOutcome::Uncached(elapsed, reason) => {
+            if engine.cache().is_some() {
+                warnings.push(format!(
+                    "every run compiles this component, because the compile cache cannot be used: {reason}"
+                ));
+            }
+            format!("compiled in {:.2} s, not cached", elapsed.as_secs_f64())
+        }
+    });
+    if loaded && let Some(policy) = &check.policy {
+        // Maps the entry that loading the hook stored in the compile cache.
+        match read_surface(engine, &hook.component) {
             Ok(surface) => {
                 let fit = fit_policy(&surface, policy);
                 let findings = fit.denied.into_iter().chain(fit.unused);
@@ -121,8 +140,34 @@ fn report_hook(hook: &HookConfig, check: HookCheck) -> HookReport {
         name: check.name,
         component: hook.component.clone(),
         policy: hook.policy.clone(),
+        compiled,
         problems: check.problems,
         warnings,
+    }
+}
+
+/// Describes the cache files that no hook uses, left by an older
+/// component, hook-runner version or engine setting.
+fn stale_entries(engine: &HookEngine, hooks: &[HookCheck]) -> Option<String> {
+    let cache = engine.cache()?;
+    let current = hooks
+        .iter()
+        .filter_map(|hook| hook.compiled.as_ref())
+        .filter_map(|(digest, _)| engine.cache_entry(digest))
+        .collect();
+    match list_entries(cache.dir(), &current) {
+        Ok(entries) if entries.stale.is_empty() => None,
+        Ok(entries) => Some(format!(
+            "the compile cache `{}` has {} stale file(s), {:.1} MiB, that no hook uses: \
+             `hook-runner compile --prune` removes them",
+            cache.dir().display(),
+            entries.stale.len(),
+            entries.stale_bytes as f64 / f64::from(1 << 20)
+        )),
+        Err(error) => Some(format!(
+            "failed to list the compile cache `{}`: {error}",
+            cache.dir().display()
+        )),
     }
 }
 
@@ -143,6 +188,9 @@ fn render_text(report: &CheckReport) -> String {
             None => text.push_str(
                 "  no policy file: no network, default limits, may read its ticket and write any field\n",
             ),
+        }
+        if let Some(compiled) = &hook.compiled {
+            text.push_str(&format!("  {compiled}\n"));
         }
         push_lines(&mut text, "problem", &hook.problems);
         push_lines(&mut text, "warning", &hook.warnings);
@@ -175,6 +223,7 @@ mod tests {
             name: "risk-scorer".into(),
             component: "hooks/risk.wasm".into(),
             policy: None,
+            compiled: None,
             problems: problems.iter().map(|p| p.to_string()).collect(),
             warnings: warnings.iter().map(|w| w.to_string()).collect(),
         }

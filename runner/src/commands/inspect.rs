@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use wasmtime::component::types::ComponentExtern;
 use wasmtime::component::types::ComponentItem;
-use wasmtime::component::{Component, types::ComponentExtern};
 
 use super::print_report;
 use crate::engine::{HookEngine, LoadError};
@@ -115,8 +115,11 @@ struct InspectReport {
 impl InspectCommand {
     /// Runs the command and returns the exit status.
     pub fn execute(&self) -> Result<Status, Failure> {
-        let surface =
-            read_surface(&self.component).map_err(|error| Failure::new(Status::Config, error))?;
+        // Without a configuration there is no compile cache to use.
+        let engine =
+            HookEngine::new(None).map_err(|error| Failure::new(Status::Internal, error))?;
+        let surface = read_surface(&engine, &self.component)
+            .map_err(|error| Failure::new(Status::Config, error))?;
         let policy = match &self.policy {
             Some(path) => {
                 let policy =
@@ -126,9 +129,6 @@ impl InspectCommand {
             None => None,
         };
 
-        // The linker check compiles the component a second time, with the
-        // engine settings hooks run under.
-        let engine = HookEngine::new().map_err(|error| Failure::new(Status::Internal, error))?;
         let trigger_world_error = engine
             .load(&self.component)
             .err()
@@ -145,9 +145,9 @@ impl InspectCommand {
     }
 }
 
-/// Compiles the component at `path` and lists its imports and exports. Uses
-/// its own engine, so it needs no configuration.
-pub fn read_surface(path: &Path) -> Result<ComponentSurface, LoadError> {
+/// Compiles the component at `path`, or maps it from the compile cache, and
+/// lists its imports and exports.
+pub fn read_surface(engine: &HookEngine, path: &Path) -> Result<ComponentSurface, LoadError> {
     let bytes = std::fs::read(path).map_err(|error| LoadError::Read {
         path: path.to_path_buf(),
         error,
@@ -158,23 +158,16 @@ pub fn read_surface(path: &Path) -> Result<ComponentSurface, LoadError> {
             message: message.to_string(),
         });
     }
-    let compile_error = |error: wasmtime::Error| LoadError::Compile {
-        path: path.to_path_buf(),
-        message: format!("{error:#}"),
-    };
-    let mut config = wasmtime::Config::new();
-    config.wasm_component_model(true);
-    let engine = wasmtime::Engine::new(&config).map_err(compile_error)?;
-    let component = Component::new(&engine, &bytes).map_err(compile_error)?;
-
+    let component = engine.compile(path)?.component;
+    let engine = engine.wasmtime();
     let component_type = component.component_type();
     let mut imports: Vec<SurfaceItem> = component_type
-        .imports(&engine)
-        .map(|(name, item)| surface_item(&engine, name, &item))
+        .imports(engine)
+        .map(|(name, item)| surface_item(engine, name, &item))
         .collect();
     let mut exports: Vec<SurfaceItem> = component_type
-        .exports(&engine)
-        .map(|(name, item)| surface_item(&engine, name, &item))
+        .exports(engine)
+        .map(|(name, item)| surface_item(engine, name, &item))
         .collect();
     imports.sort_by(|a, b| a.name.cmp(&b.name));
     exports.sort_by(|a, b| a.name.cmp(&b.name));
@@ -626,7 +619,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("plain.wasm");
         std::fs::write(&path, "plain text").expect("write");
-        let error = read_surface(&path).expect_err("not a component");
+        let engine = HookEngine::new(None).expect("engine");
+        let error = read_surface(&engine, &path).expect_err("not a component");
         assert!(matches!(error, LoadError::Compile { .. }), "{error}");
         assert!(
             error

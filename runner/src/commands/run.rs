@@ -48,8 +48,8 @@ impl RunCommand {
 
         if event == Event::Test {
             tracing::info!("TEST event: checking the setup without calling the SecureChange API");
-            let engine =
-                HookEngine::new().map_err(|error| Failure::new(Status::Internal, error))?;
+            let engine = HookEngine::new(config.compile_cache())
+                .map_err(|error| Failure::new(Status::Internal, error))?;
             return Ok(self_test(config, &engine));
         }
         let TicketInfoDocument::Ticket(info) = document else {
@@ -202,7 +202,7 @@ async fn run_hooks(
     event: Event,
     info: &TicketInfo,
 ) -> Status {
-    let engine = match HookEngine::new() {
+    let engine = match HookEngine::new(config.compile_cache()) {
         Ok(engine) => engine,
         Err(error) => {
             tracing::error!(%error, "failed to set up the WebAssembly engine");

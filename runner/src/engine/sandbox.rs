@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use wasmtime::component::Component;
 use wasmtime::{Store, StoreLimitsBuilder, UpdateDeadline};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 
+use super::cache::CacheOutcome;
+use super::compile::Compiled;
 use super::host::{HostState, TicketAccess, escape_control};
 use super::limits::Limits;
 use super::{EPOCH_TICK, HookEngine};
@@ -23,6 +24,8 @@ pub struct LoadedHook {
     pub path: PathBuf,
     /// `sha256:` and the hex SHA-256 of the component file.
     pub digest: String,
+    /// Whether the machine code came from the compile cache.
+    pub compiled: CacheOutcome,
 }
 
 impl std::fmt::Debug for LoadedHook {
@@ -124,17 +127,14 @@ pub struct HookRun {
 }
 
 impl HookEngine {
-    /// Compiles `path` and checks it against the `trigger` world.
+    /// Compiles `path`, or maps it from the compile cache, and checks it
+    /// against the `trigger` world.
     pub fn load(&self, path: &Path) -> Result<LoadedHook, LoadError> {
-        let bytes = std::fs::read(path).map_err(|error| LoadError::Read {
-            path: path.to_path_buf(),
-            error,
-        })?;
-        let component =
-            Component::new(&self.engine, &bytes).map_err(|error| LoadError::Compile {
-                path: path.to_path_buf(),
-                message: error_chain(&error),
-            })?;
+        let Compiled {
+            component,
+            digest,
+            outcome,
+        } = self.compile(path)?;
         let world_error = |error: wasmtime::Error| LoadError::World {
             path: path.to_path_buf(),
             message: error_chain(&error),
@@ -147,7 +147,8 @@ impl HookEngine {
         Ok(LoadedHook {
             pre,
             path: path.to_path_buf(),
-            digest: crate::audit::component_digest(&bytes),
+            digest,
+            compiled: outcome,
         })
     }
 

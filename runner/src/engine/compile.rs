@@ -1,0 +1,46 @@
+//! Turning a component file into machine code, through the compile cache
+//! when there is one.
+
+use std::path::Path;
+
+use wasmtime::component::Component;
+
+use super::HookEngine;
+use super::cache::{CacheOutcome, compile_uncached};
+use super::sandbox::{LoadError, error_chain};
+
+/// A compiled component, not yet linked.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The machine code.
+    pub component: Component,
+    /// `sha256:` and the hex SHA-256 of the component file.
+    pub digest: String,
+    /// Whether the machine code came from the compile cache.
+    pub outcome: CacheOutcome,
+}
+
+impl HookEngine {
+    /// Reads the component at `path` and compiles it, or maps it from the
+    /// compile cache.
+    pub fn compile(&self, path: &Path) -> Result<Compiled, LoadError> {
+        let bytes = std::fs::read(path).map_err(|error| LoadError::Read {
+            path: path.to_path_buf(),
+            error,
+        })?;
+        let digest = crate::audit::component_digest(&bytes);
+        let compiled = match &self.cache {
+            Some(cache) => cache.load(&self.engine, &bytes, &digest),
+            None => compile_uncached(&self.engine, &bytes, "cache.enabled is false".to_string()),
+        };
+        let (component, outcome) = compiled.map_err(|error| LoadError::Compile {
+            path: path.to_path_buf(),
+            message: error_chain(&error),
+        })?;
+        Ok(Compiled {
+            component,
+            digest,
+            outcome,
+        })
+    }
+}
