@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{CheckCommand, InspectCommand, RunCommand};
+use crate::commands::{CheckCommand, CompileCommand, InspectCommand, RunCommand};
 
 /// Runs sandboxed WebAssembly hooks for Tufin SecureChange ticket events.
 ///
@@ -44,6 +44,9 @@ pub enum Command {
     /// Validate the configuration, every policy file and every component
     /// without calling the SecureChange API, and report on each hook.
     Check(CheckCommand),
+    /// Compile every hook's component into the compile cache, so that no
+    /// event waits for the compiler (run it after an install or upgrade).
+    Compile(CompileCommand),
     /// Show a component's imports and exports and, with --policy, how the
     /// policy fits them.
     Inspect(InspectCommand),
@@ -53,7 +56,8 @@ pub enum Command {
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  every selected hook ran and its changes were written; on TEST and for check,
-     the setup is valid; for inspect, the component was read
+     the setup is valid; for compile, every component is in the cache; for
+     inspect, the component was read
   1  internal error (a bug in hook-runner)
   2  invalid command line
   3  invalid or missing configuration, component, policy or credential source

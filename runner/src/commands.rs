@@ -1,10 +1,12 @@
 //! One module per subcommand.
 
 mod check;
+mod compile;
 mod inspect;
 mod run;
 
 pub use check::CheckCommand;
+pub use compile::CompileCommand;
 pub use inspect::{
     ComponentSurface, Finding, InspectCommand, PolicyFit, PolicyGrants, SurfaceItem, fit_policy,
     read_surface,

@@ -62,6 +62,7 @@ fn execute(cli: Cli) -> Result<Status, Failure> {
             Command::Run(run) => run.execute(&load_config(&path)?).await,
             // `check` reports an invalid configuration in its own output.
             Command::Check(check) => check.execute(&path),
+            Command::Compile(compile) => compile.execute(&load_config(&path)?),
             // `inspect` reads only the files on its command line.
             Command::Inspect(inspect) => inspect.execute(),
         }

@@ -3,6 +3,7 @@
 
 mod audit;
 mod bad_input;
+mod cache;
 mod commands;
 mod hostile;
 mod http_attacks;
