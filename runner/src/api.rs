@@ -58,6 +58,12 @@ impl ApiClient {
             .timeout(Duration::from_secs(config.timeout_seconds))
             .connect_timeout(Duration::from_secs(config.timeout_seconds.min(10)))
             .user_agent(concat!("hook-runner/", env!("CARGO_PKG_VERSION")));
+        if config.url.scheme() == "http" {
+            // Plain HTTP uses no certificates; without this, building the
+            // client loads the system's whole certificate store, which
+            // costs more than the rest of a cached hook run.
+            builder = builder.tls_certs_only([]);
+        }
         if let Some(ca_file) = &config.ca_file {
             let pem = std::fs::read(ca_file).map_err(|error| {
                 ApiError::Client(format!(
