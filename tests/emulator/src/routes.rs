@@ -43,6 +43,7 @@ pub fn router(state: AppState, credentials: Credentials) -> Router {
         .route(&api(&format!("{task}/comments")), post(post_comment))
         .route(&api(&format!("{task}/comments.json")), post(post_comment))
         .route("/emulator/requests", get(get_requests))
+        .route("/emulator/reset", post(reset))
         .route("/emulator/tickets/{ticket}/fields", get(get_fields_table))
         .fallback(not_found)
         .with_state(state.clone())
@@ -174,6 +175,11 @@ async fn get_requests(State(state): State<AppState>) -> Response {
         body,
     )
         .into_response()
+}
+
+async fn reset(State(state): State<AppState>) -> StatusCode {
+    state.store.reset();
+    StatusCode::NO_CONTENT
 }
 
 async fn get_fields_table(State(state): State<AppState>, Path(ticket): Path<String>) -> Response {

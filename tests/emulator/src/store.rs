@@ -14,6 +14,8 @@ use crate::xml::{self, Element};
 #[derive(Debug, Default)]
 pub struct Store {
     tickets: Mutex<BTreeMap<u64, Element>>,
+    /// The tickets as loaded, for [`Store::reset`].
+    loaded: BTreeMap<u64, Element>,
 }
 
 impl Store {
@@ -44,7 +46,8 @@ impl Store {
         }
         tracing::info!(count = tickets.len(), dir = %dir.display(), "loaded tickets");
         Ok(Self {
-            tickets: Mutex::new(tickets),
+            tickets: Mutex::new(tickets.clone()),
+            loaded: tickets,
         })
     }
 
@@ -55,6 +58,12 @@ impl Store {
     /// poisoned lock is used as is.
     pub fn lock(&self) -> MutexGuard<'_, BTreeMap<u64, Element>> {
         self.tickets.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Puts every ticket back as it was loaded, undoing all writes, so a
+    /// benchmark can repeat a run on the same ticket state.
+    pub fn reset(&self) {
+        *self.lock() = self.loaded.clone();
     }
 
     /// Returns the current state of a ticket as an XML document.

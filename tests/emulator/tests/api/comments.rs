@@ -116,3 +116,33 @@ async fn empty_comment_rejected() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn reset_undoes_every_write() {
+    let fixture = start();
+    let before = fixture.get("tickets/1001").await.text().await.unwrap();
+    let response = fixture
+        .post_xml(
+            "tickets/1001/steps/current/tasks/4003/comments",
+            "<comment><content>to be undone</content></comment>",
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    assert_ne!(
+        fixture.get("tickets/1001").await.text().await.unwrap(),
+        before
+    );
+
+    let reset = fixture
+        .client
+        .post(format!("{}/emulator/reset", fixture.emulator.base_url()))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(reset.status(), 204);
+    assert_eq!(
+        fixture.get("tickets/1001").await.text().await.unwrap(),
+        before
+    );
+}
