@@ -4,13 +4,15 @@
 #               bundled ticket and run a hook on it as SecureChange would
 #   make test   run every test (unit, emulator, end-to-end)
 #   make lint   rustfmt and clippy, as CI runs them
+#   make bench  time release builds against shell, Python and Perl scripts
+#               (bench/run.sh; results in target/bench/results.md)
 
 CARGO ?= cargo
 # Guests build into their own target folder; tests/build.rs uses the same one.
 GUEST_TARGET_DIR := target/guests
 GUEST_FLAGS := --target wasm32-wasip2 --profile guest --target-dir $(GUEST_TARGET_DIR)
 
-.PHONY: all build guests demo test lint toolchain
+.PHONY: all build guests demo test lint toolchain bench
 
 all: build
 
@@ -35,3 +37,6 @@ test: toolchain
 lint: toolchain
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+bench: toolchain
+	bash bench/run.sh
