@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{CheckCommand, CompileCommand, InspectCommand, RunCommand};
+use crate::commands::{CheckCommand, CompileCommand, InspectCommand, OutboxCommand, RunCommand};
 
 /// Runs sandboxed WebAssembly hooks for Tufin SecureChange ticket events.
 ///
@@ -50,6 +50,9 @@ pub enum Command {
     /// Show a component's imports and exports and, with --policy, how the
     /// policy fits them.
     Inspect(InspectCommand),
+    /// Show, retry or drop the write-backs that wait in the outbox because
+    /// the SecureChange API failed.
+    Outbox(OutboxCommand),
 }
 
 /// The exit code table shown at the end of `--help`.

@@ -62,6 +62,9 @@ pub struct FaultRule {
     /// The status of a [`Fault::Status`] rule.
     #[serde(default)]
     pub status: Option<u16>,
+    /// How many matching requests pass untouched before the rule fires.
+    #[serde(default)]
+    pub skip: u32,
     /// How many matching requests the rule fires on; every one when absent.
     #[serde(default)]
     pub times: Option<u32>,
@@ -82,6 +85,7 @@ impl FaultRule {
             path: path.to_string(),
             fault,
             status: None,
+            skip: 0,
             times: None,
             phase: None,
             stall_ms: None,
@@ -91,6 +95,12 @@ impl FaultRule {
     /// Limits the rule to the first `times` matching requests.
     pub fn times(mut self, times: u32) -> FaultRule {
         self.times = Some(times);
+        self
+    }
+
+    /// Lets the first `skip` matching requests through.
+    pub fn skip(mut self, skip: u32) -> FaultRule {
+        self.skip = skip;
         self
     }
 
@@ -156,6 +166,8 @@ fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
 pub struct ActiveRule {
     /// The rule as it was added.
     pub rule: FaultRule,
+    /// Matching requests still to let through.
+    pub to_skip: u32,
     /// Remaining firings; `None` for a rule without `times`.
     pub remaining: Option<u32>,
     /// Requests the rule fired on so far.
@@ -185,8 +197,10 @@ impl Faults {
     pub fn add(&self, rule: FaultRule) -> Result<(), String> {
         rule.validate()?;
         let remaining = rule.times;
+        let to_skip = rule.skip;
         self.lock_rules().push(ActiveRule {
             rule,
+            to_skip,
             remaining,
             fired: 0,
         });
@@ -215,6 +229,10 @@ impl Faults {
         let active = rules
             .iter_mut()
             .find(|active| active.remaining != Some(0) && active.rule.matches(method, path))?;
+        if active.to_skip > 0 {
+            active.to_skip -= 1;
+            return None;
+        }
         if let Some(remaining) = &mut active.remaining {
             *remaining -= 1;
         }
@@ -264,6 +282,18 @@ mod tests {
         assert!(faults.take("get", "tickets/1").is_some());
         assert!(faults.take("GET", "tickets/1").is_none());
         assert_eq!(faults.list()[0].fired, 1);
+    }
+
+    #[test]
+    fn rule_skips_first_matches() {
+        let faults = Faults::default();
+        faults
+            .add(FaultRule::new("GET", "*", Fault::Refuse).skip(2).times(1))
+            .expect("valid");
+        assert!(faults.take("GET", "a").is_none());
+        assert!(faults.take("GET", "a").is_none());
+        assert!(faults.take("GET", "a").is_some());
+        assert!(faults.take("GET", "a").is_none());
     }
 
     #[test]
