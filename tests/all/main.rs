@@ -5,6 +5,8 @@ mod audit;
 mod bad_input;
 mod cache;
 mod commands;
+mod concurrency;
+mod crash;
 mod faults;
 mod hostile;
 mod http_attacks;
