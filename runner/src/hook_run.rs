@@ -117,8 +117,8 @@ pub async fn run_hook(
 pub fn check_pin(hook: &HookConfig, digest: &str) -> Result<(), String> {
     match &hook.sha256 {
         Some(pinned) if pinned != digest => Err(format!(
-            "component `{}` of hook `{}` has digest {digest}, but the configuration pins {pinned}; \
-             nothing was run. If the new component is the one you meant to install, set \
+            "component `{}` of hook `{}` has digest {digest}, but the configuration pins {pinned}, \
+             so the hook does not run; if the new component is the one you meant to install, set \
              sha256 = \"{digest}\" on the hook",
             hook.component.display(),
             hook.name
