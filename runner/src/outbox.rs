@@ -163,3 +163,6 @@ pub fn log_delivery(id: i64, delivery: &Delivery) {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests;
