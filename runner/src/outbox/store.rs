@@ -108,9 +108,17 @@ impl Outbox {
         connection
             .busy_timeout(BUSY_TIMEOUT)
             .map_err(|error| format!("failed to set the busy timeout: {error}"))?;
-        let mode: String = connection
-            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-            .map_err(|error| format!("is not an SQLite database or cannot be read: {error}"))?;
+        let mode: String = retry_while_busy(|| {
+            connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+        })
+        .map_err(|error| match error {
+            rusqlite::Error::SqliteFailure(failure, _)
+                if failure.code == rusqlite::ErrorCode::NotADatabase =>
+            {
+                format!("is not an SQLite database: {error}")
+            }
+            _ => format!("failed to switch to WAL mode: {error}"),
+        })?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(format!(
                 "could not switch to WAL mode (journal mode is `{mode}`)"
@@ -127,15 +135,21 @@ impl Outbox {
                 "was written by a newer hook-runner (schema {version}, this one knows {SCHEMA_VERSION})"
             ));
         }
-        let quick_check: String = connection
-            .query_row("PRAGMA quick_check", [], |row| row.get(0))
-            .map_err(|error| format!("failed the integrity check: {error}"))?;
+        let quick_check: String =
+            retry_while_busy(|| connection.query_row("PRAGMA quick_check", [], |row| row.get(0)))
+                .map_err(|error| format!("failed the integrity check: {error}"))?;
         if quick_check != "ok" {
             return Err(format!("is corrupt: {quick_check}"));
         }
-        connection
-            .execute_batch(&format!("{SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};"))
-            .map_err(|error| format!("failed to create the tables: {error}"))
+        if version < SCHEMA_VERSION {
+            retry_while_busy(|| {
+                connection.execute_batch(&format!(
+                    "BEGIN IMMEDIATE;{SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
+                ))
+            })
+            .map_err(|error| format!("failed to create the tables: {error}"))?;
+        }
+        Ok(())
     }
 
     /// Returns the database file.
@@ -417,6 +431,29 @@ fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Entry, String>> 
         })
     };
     Ok(decode())
+}
+
+/// Runs `operation` again while SQLite reports the database busy or
+/// locked, for up to [`BUSY_TIMEOUT`]. Switching a new file to WAL mode
+/// returns "database is locked" at once when another process is doing the
+/// same, without waiting in the busy handler.
+fn retry_while_busy<T>(operation: impl Fn() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    let mut pause = Duration::from_millis(5);
+    loop {
+        match operation() {
+            Err(rusqlite::Error::SqliteFailure(failure, _))
+                if matches!(
+                    failure.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+            result => return result,
+        }
+    }
 }
 
 /// Returns the current Unix time in seconds.

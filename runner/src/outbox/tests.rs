@@ -200,3 +200,26 @@ fn key_depends_on_outcome_and_event() {
     later.update_date = Some(10);
     assert_ne!(key, idempotency_key("ADVANCE", &later, "scorer", &outcome));
 }
+
+#[test]
+fn concurrent_first_opens_all_succeed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("outbox.sqlite");
+    std::thread::scope(|scope| {
+        let opens: Vec<_> = (0..16u64)
+            .map(|index| {
+                let path = path.clone();
+                scope.spawn(move || {
+                    let outbox = Outbox::open(&path)?;
+                    outbox.record(&format!("k{index}"), &payload(index))
+                })
+            })
+            .collect();
+        for open in opens {
+            let recorded = open.join().expect("thread");
+            assert!(recorded.is_ok(), "{recorded:?}");
+        }
+    });
+    let outbox = Outbox::open(&path).expect("opens");
+    assert_eq!(outbox.list(false).expect("lists").len(), 16);
+}
