@@ -114,10 +114,27 @@ pub async fn retry_pending(
     Ok(results)
 }
 
-/// Delivers the due pending entries at the start of a run, when the outbox
-/// exists; failures are logged, because they do not concern the event.
-pub async fn retry_at_start(outbox: &LazyOutbox, api: &ApiClient, audit: &AuditTrail) {
+/// Whether the outbox exists and has a pending entry that is due. Failures
+/// are logged and count as nothing due, because they do not concern the
+/// event being handled.
+pub fn has_due_entries(outbox: &LazyOutbox) -> bool {
     if !outbox.exists() {
+        return false;
+    }
+    let due = outbox.get().and_then(|opened| opened.pending_ids(false, 1));
+    match due {
+        Ok(ids) => !ids.is_empty(),
+        Err(error) => {
+            tracing::error!(%error, "failed to look for pending write-backs");
+            false
+        }
+    }
+}
+
+/// Delivers the due pending entries at the start of a run; failures are
+/// logged, because they do not concern the event being handled.
+pub async fn retry_at_start(outbox: &LazyOutbox, api: &ApiClient, audit: &AuditTrail) {
+    if !has_due_entries(outbox) {
         return;
     }
     let result = match outbox.get() {

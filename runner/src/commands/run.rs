@@ -92,7 +92,7 @@ impl RunCommand {
                 ticket = info.id,
                 "no hook is bound to this event, step and workflow"
             );
-            if outbox.exists() {
+            if outbox::has_due_entries(&outbox) {
                 let api = connect(config, &mut client)?;
                 let audit = open_audit(config)?;
                 outbox::retry_at_start(&outbox, &api, &audit).await;
