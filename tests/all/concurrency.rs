@@ -1,5 +1,6 @@
 //! 50 hook-runner processes at once, on one ticket and on many: no write is
-//! lost or doubled, and the outbox and the audit log stay whole.
+//! lost or doubled, and the outbox, the compile cache and the audit log stay
+//! whole.
 
 use hook_runner_tests::scenario::{Scenario, describe, fixtures, ticket_info};
 use hook_runner_tests::ticket_state::{comments, field_texts};
