@@ -26,8 +26,8 @@ use crate::api::ApiClient;
 use crate::audit::OutboxAction;
 use crate::audit_trail::AuditTrail;
 
-/// Pending entries delivered at most by one hook-runner start, so a long
-/// backlog does not hold up the event that SecureChange is waiting for.
+/// Maximum number of pending entries that one hook-runner start delivers,
+/// so a long backlog does not hold up the event SecureChange waits for.
 const MAX_RETRIES_PER_START: usize = 20;
 
 /// The outbox of a run, opened on first use: a run with nothing to write
@@ -56,7 +56,8 @@ impl LazyOutbox {
         Ok(self.opened.get_or_init(|| outbox))
     }
 
-    /// Whether the database file exists, so there may be pending entries.
+    /// Returns whether the database file exists, so there may be pending
+    /// entries.
     pub fn exists(&self) -> bool {
         self.path.exists()
     }
@@ -114,9 +115,9 @@ pub async fn retry_pending(
     Ok(results)
 }
 
-/// Whether the outbox exists and has a pending entry that is due. Failures
-/// are logged and count as nothing due, because they do not concern the
-/// event being handled.
+/// Returns whether the outbox exists and has a pending entry that is due.
+/// Failures are logged and count as nothing due, because they do not
+/// concern the event being handled.
 pub fn has_due_entries(outbox: &LazyOutbox) -> bool {
     if !outbox.exists() {
         return false;
