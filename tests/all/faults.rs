@@ -1,8 +1,9 @@
 //! Write-back under API faults: every fault the emulator injects leaves the
 //! write queued or reported, and a later run writes it exactly once.
 
-use hook_runner_tests::scenario::{Scenario, describe};
-use hook_runner_tests::ticket_state::{field_texts, successful};
+use hook_runner_tests::guests::RISK_SCORER;
+use hook_runner_tests::scenario::{HookEntry, Scenario, describe, ticket_info};
+use hook_runner_tests::ticket_state::{comments, field_texts, successful};
 use scw_emulator::faults::{Fault, FaultRule, Phase};
 
 use crate::outbox_support::{
@@ -226,4 +227,47 @@ fn rerun_of_delivered_event_writes_nothing() {
         .filter(|request| request.method == "PUT")
         .count();
     assert_eq!(puts, 1);
+}
+
+#[test]
+fn failed_second_task_resends_only_it() {
+    let scenario = Scenario::start();
+    scenario.write_config(&[HookEntry {
+        name: "risk-scorer",
+        component: RISK_SCORER,
+        events: "[\"ADVANCE\"]",
+        extra: "",
+        settings: "reason_field = \"Owner Notes\"",
+    }]);
+    let second_task = "tickets/1003/steps/*/tasks/4304/fields";
+    scenario
+        .emulator
+        .add_fault(FaultRule::new("PUT", second_task, Fault::Status).status(503))
+        .expect("valid rule");
+
+    let first = scenario.run("ADVANCE", &ticket_info("advance-1003.xml"));
+    assert_eq!(first.status.code(), Some(0), "{}", describe(&first));
+    assert!(comments(&scenario.ticket_xml(1003)).is_empty());
+
+    scenario.emulator.clear_faults();
+    let rerun = scenario.run("ADVANCE", &ticket_info("advance-1003.xml"));
+    assert_eq!(rerun.status.code(), Some(0), "{}", describe(&rerun));
+
+    let requests = scenario.emulator.requests();
+    assert_eq!(
+        successful(&requests, "PUT", "/tasks/4303/fields"),
+        1,
+        "{requests:?}"
+    );
+    assert_eq!(
+        successful(&requests, "PUT", "/tasks/4304/fields"),
+        1,
+        "{requests:?}"
+    );
+    assert_eq!(comments(&scenario.ticket_xml(1003)).len(), 1);
+    let scores = field_texts(&scenario.ticket_xml(1003), "Risk Score");
+    assert!(
+        scores.iter().filter(|score| !score.is_empty()).count() >= 2,
+        "{scores:?}"
+    );
 }
