@@ -80,7 +80,9 @@ mod record;
 mod redact;
 mod time;
 
-pub use record::{Decision, Entry, HookResult, Limit, LimitUnit, Record, WriteResult};
+pub use record::{
+    Decision, Entry, HookResult, Limit, LimitUnit, OutboxAction, Record, WriteResult,
+};
 pub use redact::{REDACTED, redact_url};
 pub use time::format_rfc3339;
 

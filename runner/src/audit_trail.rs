@@ -4,10 +4,13 @@
 
 use std::time::Duration;
 
-use crate::audit::{self, AuditLog, Decision, HookResult, Limit, Record, WriteResult};
+use crate::audit::{
+    self, AuditLog, Decision, HookResult, Limit, OutboxAction, Record, WriteResult,
+};
 use crate::bindings::{Event, Outcome};
 use crate::egress::{self, RequestRecord};
 use crate::engine::{HookFailure, Limits};
+use crate::outbox::Entry;
 use crate::writeback::WritePlan;
 
 /// The audit log of one run and the hook it is recording.
@@ -152,6 +155,18 @@ impl AuditTrail {
             message: Some(message.to_string()),
             duration_ms: 0,
             fuel_used: None,
+        });
+    }
+
+    /// Records a change of an outbox entry.
+    pub fn outbox(&self, action: OutboxAction, entry: &Entry, message: Option<&str>) {
+        self.write(Record::Outbox {
+            action,
+            entry: entry.id,
+            hook: entry.payload.hook.clone(),
+            ticket: entry.payload.ticket,
+            attempts: entry.attempts,
+            message: message.map(str::to_string),
         });
     }
 

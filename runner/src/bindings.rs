@@ -14,7 +14,7 @@ mod generated {
         path: "../wit",
         imports: { default: async },
         exports: { default: async },
-        additional_derives: [PartialEq, serde::Serialize],
+        additional_derives: [PartialEq, serde::Serialize, serde::Deserialize],
     });
 }
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{CheckCommand, CompileCommand, InspectCommand, RunCommand};
+use crate::commands::{CheckCommand, CompileCommand, InspectCommand, OutboxCommand, RunCommand};
 
 /// Runs sandboxed WebAssembly hooks for Tufin SecureChange ticket events.
 ///
@@ -50,21 +50,29 @@ pub enum Command {
     /// Show a component's imports and exports and, with --policy, how the
     /// policy fits them.
     Inspect(InspectCommand),
+    /// Show, retry or drop the write-backs that wait in the outbox because
+    /// the SecureChange API failed.
+    Outbox(OutboxCommand),
 }
 
 /// The exit code table shown at the end of `--help`.
 pub const EXIT_CODES: &str = "\
 Exit codes:
-  0  every selected hook ran and its changes were written; on TEST and for check,
-     the setup is valid; for compile, every component is in the cache; for
-     inspect, the component was read
+  0  every selected hook ran and its changes were written or safely queued in the
+     outbox for a retry; on TEST and for check, the setup is valid; for compile,
+     every component is in the cache; for inspect, the component was read
   1  internal error (a bug in hook-runner)
   2  invalid command line
   3  invalid or missing configuration, component, policy or credential source
   4  invalid SCW_EVENT or <ticket_info> on standard input
   5  a hook failed (trap, time-out, memory limit, returned error) or asked for
      changes the ticket cannot take; other hooks still ran
-  6  the SecureChange API failed or rejected a read or write";
+  6  the SecureChange API rejected a write that a retry cannot fix (kept in the
+     outbox for the admin) or the credentials (the write stays queued), or a
+     read that a hook needed failed
+
+SecureChange re-runs a script that exits non-zero; a re-run never writes twice,
+because each event's write-back is recorded in the outbox once.";
 
 /// Splits an argument list that SecureChange passed as one string (`-a b`
 /// arrives as the single argument `"-a b"`) into words. Single or double

@@ -3,6 +3,7 @@
 mod check;
 mod compile;
 mod inspect;
+mod outbox;
 mod run;
 
 pub use check::CheckCommand;
@@ -11,6 +12,7 @@ pub use inspect::{
     ComponentSurface, Finding, InspectCommand, PolicyFit, PolicyGrants, SurfaceItem, fit_policy,
     read_surface,
 };
+pub use outbox::{OutboxCommand, OutboxSubcommand};
 pub use run::RunCommand;
 
 /// Prints a command's report on standard output, as pretty JSON when `json`

@@ -24,6 +24,9 @@ pub const DEFAULT_CONFIG_NAME: &str = "hook-runner.toml";
 /// Folder of compiled components, next to the configuration file, when
 /// `cache.dir` is not set.
 pub const DEFAULT_CACHE_DIR: &str = "cache";
+/// File name of the outbox database, next to the configuration file, when
+/// `outbox.path` is not set.
+pub const DEFAULT_OUTBOX_NAME: &str = "hook-runner-outbox.sqlite";
 
 /// Seconds an API request may take when `api.timeout_seconds` is not set.
 pub const DEFAULT_API_TIMEOUT_SECONDS: u64 = 30;
@@ -46,6 +49,8 @@ pub struct Config {
     /// The folder of compiled components, from `cache.dir`; `None` when
     /// `cache.enabled = false`.
     pub cache_dir: Option<PathBuf>,
+    /// The outbox database, from `outbox.path`.
+    pub outbox_path: PathBuf,
 }
 
 /// How to reach the SecureChange REST API.
@@ -105,6 +110,9 @@ pub struct HookConfig {
     /// The hook's sandbox policy file. A hook without one gets nothing: no
     /// ticket read, no write, no comment, no network.
     pub policy: Option<PathBuf>,
+    /// The pinned `sha256:` digest of the component, from `sha256`; a
+    /// component with another digest is not run.
+    pub sha256: Option<String>,
 }
 
 /// A configuration that could not be loaded.
@@ -151,6 +159,8 @@ struct RawConfig {
     audit: RawAudit,
     #[serde(default)]
     cache: RawCache,
+    #[serde(default)]
+    outbox: RawOutbox,
 }
 
 #[derive(Deserialize)]
@@ -172,6 +182,12 @@ impl Default for RawCache {
 
 fn enabled_by_default() -> bool {
     true
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawOutbox {
+    path: Option<PathBuf>,
 }
 
 #[derive(Deserialize, Default)]
@@ -213,6 +229,7 @@ struct RawHook {
     #[serde(default)]
     write_if_step_changed: bool,
     policy: Option<PathBuf>,
+    sha256: Option<String>,
 }
 
 fn read_hint(error: &std::io::Error) -> &'static str {
@@ -300,6 +317,7 @@ impl Config {
                         .unwrap_or_else(|| PathBuf::from(DEFAULT_CACHE_DIR)),
                 )
             }),
+            outbox_path: base.join(raw.outbox.path.unwrap_or(DEFAULT_OUTBOX_NAME.into())),
         })
     }
 }
@@ -417,6 +435,11 @@ fn convert_hook(raw: RawHook, base: &Path) -> Result<HookConfig, String> {
         ));
     }
 
+    let sha256 = raw
+        .sha256
+        .map(|digest| normalize_digest(&name, &digest))
+        .transpose()?;
+
     Ok(HookConfig {
         name,
         component: base.join(raw.component),
@@ -426,7 +449,25 @@ fn convert_hook(raw: RawHook, base: &Path) -> Result<HookConfig, String> {
         settings: raw.config,
         write_if_step_changed: raw.write_if_step_changed,
         policy: raw.policy.map(|policy| base.join(policy)),
+        sha256,
     })
+}
+
+/// Checks a `sha256` pin and returns it as `sha256:` and 64 lowercase hex
+/// digits, the form the audit log and `check` print.
+fn normalize_digest(hook: &str, digest: &str) -> Result<String, String> {
+    let hex = digest.trim();
+    let hex = hex
+        .strip_prefix("sha256:")
+        .unwrap_or(hex)
+        .to_ascii_lowercase();
+    if hex.len() != 64 || !hex.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+        return Err(format!(
+            "hook `{hook}`: sha256 `{digest}` is not a SHA-256 digest: write 64 hex digits, \
+             optionally after `sha256:` (`hook-runner check` prints the component's digest)"
+        ));
+    }
+    Ok(format!("sha256:{hex}"))
 }
 
 impl PasswordSource {

@@ -32,6 +32,21 @@ impl Status {
     pub fn code(self) -> u8 {
         self as u8
     }
+
+    /// Returns the status with numeric code `code`, if there is one.
+    pub fn from_code(code: u8) -> Option<Status> {
+        [
+            Status::Success,
+            Status::Internal,
+            Status::Usage,
+            Status::Config,
+            Status::Input,
+            Status::HookFailed,
+            Status::Api,
+        ]
+        .into_iter()
+        .find(|status| status.code() == code)
+    }
 }
 
 impl From<Status> for ExitCode {

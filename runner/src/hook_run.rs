@@ -4,14 +4,16 @@
 use std::sync::Arc;
 
 use crate::api::ApiClient;
-use crate::audit::{Limit, WriteResult};
+use crate::audit::Limit;
 use crate::audit_trail::AuditTrail;
 use crate::bindings::{Event, Outcome, TicketInfo};
 use crate::config::HookConfig;
 use crate::egress::{Decision, RequestRecord, Resolver};
 use crate::engine::{HookEngine, HookRun, Limits};
+use crate::event::event_name;
 use crate::exit_code::Status;
 use crate::hook_context;
+use crate::outbox::{self, Delivery, LazyOutbox, Payload, State};
 use crate::writeback::{self, Applied};
 
 /// The end state of one hook's run.
@@ -19,6 +21,9 @@ use crate::writeback::{self, Applied};
 pub enum HookResult {
     /// The hook ran and its changes, if any, were written.
     Applied(Applied),
+    /// The hook ran and its changes are safely in the outbox for a retry;
+    /// the reason.
+    Queued(String),
     /// The hook or its write-back failed; the status and the message.
     Failed(Status, String),
 }
@@ -29,9 +34,9 @@ pub async fn run_hook(
     api: &Arc<ApiClient>,
     resolver: &Resolver,
     audit: &AuditTrail,
+    outbox: &LazyOutbox,
     hook: &HookConfig,
-    event: Event,
-    info: &TicketInfo,
+    (event, info): (Event, &TicketInfo),
 ) -> HookResult {
     let load_failed = |message: String| {
         audit.hook_load_failed(&hook.name, &message);
@@ -42,6 +47,9 @@ pub async fn run_hook(
         Err(error) => return load_failed(error.to_string()),
     };
     audit.hook_started(&hook.name, &loaded.path, &loaded.digest);
+    if let Err(message) = check_pin(hook, &loaded.digest) {
+        return load_failed(message);
+    }
     let policy = match hook_context::load_policy(hook) {
         Ok(policy) => policy,
         Err(message) => return load_failed(message),
@@ -87,7 +95,7 @@ pub async fn run_hook(
     {
         HookResult::Failed(Status::HookFailed, error.to_string())
     } else {
-        write_back(api, audit, hook, info, &outcome).await
+        write_back(api, audit, outbox, hook, (event, info), &outcome).await
     };
 
     // A hook with a denied request is already recorded as `denied`.
@@ -98,11 +106,25 @@ pub async fn run_hook(
     if !any_denied {
         let error = match &handled {
             HookResult::Failed(_, message) => Some(message.as_str()),
-            HookResult::Applied(_) => None,
+            HookResult::Applied(_) | HookResult::Queued(_) => None,
         };
         audit.outcome_handled(&hook.name, error, run.elapsed, run.fuel_used);
     }
     handled
+}
+
+/// Checks the component's digest against the hook's `sha256` pin, if any.
+pub fn check_pin(hook: &HookConfig, digest: &str) -> Result<(), String> {
+    match &hook.sha256 {
+        Some(pinned) if pinned != digest => Err(format!(
+            "component `{}` of hook `{}` has digest {digest}, but the configuration pins {pinned}, \
+             so the hook does not run; if the new component is the one you meant to install, set \
+             sha256 = \"{digest}\" on the hook",
+            hook.component.display(),
+            hook.name
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Writes the audit records of a finished hook run: the limits it reached
@@ -167,72 +189,107 @@ fn check_before_writing(
 async fn write_back(
     api: &ApiClient,
     audit: &AuditTrail,
+    outbox: &LazyOutbox,
     hook: &HookConfig,
-    info: &TicketInfo,
+    (event, info): (Event, &TicketInfo),
     outcome: &Outcome,
 ) -> HookResult {
-    let ticket_id = info.id;
     if outcome.field_updates.is_empty() && outcome.comments.is_empty() {
         return HookResult::Applied(Applied::default());
     }
-    let ticket = match api.get_ticket(ticket_id).await {
-        Ok(ticket) => ticket,
+    let outbox = match outbox.get() {
+        Ok(outbox) => outbox,
         Err(error) => {
             return HookResult::Failed(
-                Status::Api,
-                format!("failed to read ticket {ticket_id} before writing: {error}"),
+                Status::Config,
+                format!("nothing was written because the write-back cannot be recorded: {error}"),
             );
         }
     };
-    if let Some(moved) = step_change(info, &ticket)
-        && !hook.write_if_step_changed
-    {
-        tracing::warn!(
-            hook = %hook.name,
-            ticket = ticket_id,
-            "{moved}; skipped the hook's {} field update(s) and {} comment(s) \
-             (set write_if_step_changed = true on the hook to write to the new step)",
-            outcome.field_updates.len(),
-            outcome.comments.len()
-        );
-        return HookResult::Applied(Applied::default());
-    }
-    let plan = match writeback::plan(&ticket, outcome) {
-        Ok(Some(plan)) => plan,
-        Ok(None) => return HookResult::Applied(Applied::default()),
-        Err(error) => return HookResult::Failed(Status::HookFailed, error.to_string()),
+    let key = outbox::idempotency_key(event_name(event), info, &hook.name, outcome);
+    let payload = Payload {
+        hook: hook.name.clone(),
+        event: event_name(event).to_string(),
+        ticket: info.id,
+        stage: info
+            .current_stage
+            .as_ref()
+            .map(|stage| (stage.id, stage.name.clone())),
+        write_if_step_changed: hook.write_if_step_changed,
+        outcome: outcome.clone(),
     };
-    let result = writeback::apply(api, &plan).await;
-    match &result {
-        Ok(_) => audit.writes(&hook.name, &plan, WriteResult::Written, None),
+    let delivery = match outbox::submit(outbox, api, audit, &key, &payload).await {
+        Ok(delivery) => delivery,
         Err(error) => {
-            let message = format!("{error}: {}", error.api_error());
-            audit.writes(&hook.name, &plan, WriteResult::Failed, Some(&message));
+            return HookResult::Failed(
+                Status::Config,
+                format!("the write-back stopped because the outbox failed: {error}"),
+            );
         }
-    }
-    match result {
-        Ok(applied) => {
-            tracing::info!(hook = %hook.name, ticket = ticket_id, fields = applied.fields, comments = applied.comments, "wrote the hook's changes");
+    };
+    match delivery {
+        Delivery::Delivered(applied) => {
+            tracing::info!(hook = %hook.name, ticket = info.id, fields = applied.fields, comments = applied.comments, "wrote the hook's changes");
             HookResult::Applied(applied)
         }
-        Err(error) => HookResult::Failed(Status::Api, format!("{error}: {}", error.api_error())),
-    }
-}
-
-/// Describes how the ticket moved since SecureChange sent the event, or
-/// returns `None` when it is still on the step `<ticket_info>` named. On
-/// ADVANCE the ticket often moves on before the hook finishes.
-fn step_change(info: &TicketInfo, ticket: &crate::bindings::Ticket) -> Option<String> {
-    let stage = info.current_stage.as_ref()?;
-    match &ticket.current_step {
-        Some(current) if current.id == stage.id => None,
-        Some(current) => Some(format!(
-            "ticket {} moved from step `{}` ({}) to `{}` ({}) since the event",
-            ticket.id, stage.name, stage.id, current.name, current.id
+        Delivery::Skipped(reason) => {
+            tracing::warn!(hook = %hook.name, ticket = info.id, "{reason}");
+            HookResult::Applied(Applied::default())
+        }
+        Delivery::Settled(entry) if entry.state == State::Failed => {
+            let status = entry
+                .exit_status
+                .and_then(Status::from_code)
+                .unwrap_or(Status::Api);
+            HookResult::Failed(
+                status,
+                format!(
+                    "this event's write-back failed in an earlier run and is kept as outbox entry {}: {}; \
+                     fix the cause and drop it with `hook-runner outbox drop {}`",
+                    entry.id,
+                    entry.last_error.as_deref().unwrap_or("no error recorded"),
+                    entry.id
+                ),
+            )
+        }
+        Delivery::Settled(entry) => {
+            tracing::info!(
+                hook = %hook.name,
+                ticket = info.id,
+                entry = entry.id,
+                state = entry.state.as_str(),
+                "this event's write-back was settled by an earlier run; nothing was sent again"
+            );
+            HookResult::Applied(Applied::default())
+        }
+        Delivery::Busy(pid) => {
+            tracing::info!(
+                hook = %hook.name,
+                ticket = info.id,
+                pid,
+                "another hook-runner process is delivering this event's write-back"
+            );
+            HookResult::Applied(Applied::default())
+        }
+        Delivery::Queued {
+            status: Status::Success,
+            message,
+            entry,
+        } => HookResult::Queued(format!(
+            "the write-back is queued as outbox entry {} for a retry after {} attempt(s): {message}",
+            entry.id, entry.attempts
         )),
-        None => Some(format!(
-            "ticket {} left step `{}` ({}) and has no current step now (status `{}`)",
-            ticket.id, stage.name, stage.id, ticket.status
-        )),
+        Delivery::Queued {
+            status,
+            message,
+            entry,
+        } => HookResult::Failed(
+            status,
+            format!(
+                "the write-back is queued as outbox entry {}, but it needs the admin: {message}",
+                entry.id
+            ),
+        ),
+        Delivery::Failed { status, message } => HookResult::Failed(status, message),
     }
 }

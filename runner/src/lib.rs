@@ -20,6 +20,7 @@ pub mod failure;
 pub mod hook_context;
 pub mod hook_run;
 pub mod logging;
+pub mod outbox;
 pub mod policy;
 pub mod selection;
 pub mod self_test;

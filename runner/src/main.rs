@@ -60,6 +60,7 @@ fn execute(cli: Cli) -> Result<Status, Failure> {
     runtime.block_on(async {
         match command {
             Command::Run(run) => run.execute(&load_config(&path)?).await,
+            Command::Outbox(outbox) => outbox.execute(&load_config(&path)?).await,
             // `check` reports an invalid configuration in its own output.
             Command::Check(check) => check.execute(&path),
             Command::Compile(compile) => compile.execute(&load_config(&path)?),

@@ -64,6 +64,7 @@ mod tests {
             settings: Default::default(),
             write_if_step_changed: false,
             policy: None,
+            sha256: None,
         }
     }
 

@@ -11,6 +11,7 @@ use crate::engine::{CacheOutcome, HookEngine};
 use crate::event::event_name;
 use crate::exit_code::Status;
 use crate::hook_context;
+use crate::hook_run::check_pin;
 use crate::policy::Policy;
 
 /// The problems found in a setup, by source.
@@ -89,14 +90,18 @@ fn error_source(error: &dyn std::error::Error) -> String {
 
 fn check_hook(hook: &HookConfig, engine: &HookEngine) -> HookCheck {
     let mut problems = Vec::new();
-    let compiled = match engine.load(&hook.component) {
+    let loaded = engine
+        .load(&hook.component)
+        .map_err(|error| error.to_string());
+    let loaded = loaded.and_then(|loaded| check_pin(hook, &loaded.digest).map(|()| loaded));
+    let compiled = match loaded {
         Ok(loaded) => {
             let events: Vec<&str> = hook.events.iter().map(|event| event_name(*event)).collect();
             tracing::info!(hook = %hook.name, events = %events.join(","), "component loaded");
             Some((loaded.digest, loaded.compiled))
         }
-        Err(error) => {
-            problems.push(error.to_string());
+        Err(problem) => {
+            problems.push(problem);
             None
         }
     };

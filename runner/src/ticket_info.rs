@@ -44,6 +44,20 @@ pub enum TicketInfoError {
     /// Another root element.
     #[error("standard input has root element <{0}>, expected <ticket_info>")]
     WrongRoot(String),
+    /// The ticket `<id>` is repeated with different values. Other elements
+    /// may repeat (real documents repeat `<current_stage>`), and the first
+    /// one counts.
+    #[error(
+        "<ticket_info> repeats <{element}> with different values (`{first}` and `{other}`), so the ticket to write is ambiguous; send one <{element}>"
+    )]
+    Conflicting {
+        /// Path of the element.
+        element: String,
+        /// The first value.
+        first: String,
+        /// The first value that differs from it.
+        other: String,
+    },
     /// An element has a value of the wrong form.
     #[error("<ticket_info> element <{element}> has value `{value}`: expected {expected}")]
     BadValue {
@@ -150,7 +164,7 @@ pub fn parse(input: &[u8]) -> Result<TicketInfoDocument, TicketInfoError> {
     let raw: RawTicketInfo = quick_xml::de::from_str(text)
         .map_err(|error| TicketInfoError::Structure(error.to_string()))?;
 
-    let Some(id_text) = first("id", &raw.id) else {
+    let Some(id_text) = only("id", &raw.id)? else {
         return Ok(TicketInfoDocument::Empty);
     };
     let info = TicketInfo {
@@ -183,6 +197,22 @@ pub fn parse(input: &[u8]) -> Result<TicketInfoDocument, TicketInfoError> {
         raw_xml: text.to_string(),
     };
     Ok(TicketInfoDocument::Ticket(Box::new(info)))
+}
+
+/// Returns the one value of an element that decides which ticket
+/// hook-runner writes; repeats must be equal.
+fn only<'a>(element: &str, values: &'a [String]) -> Result<Option<&'a String>, TicketInfoError> {
+    let Some(first) = values.first() else {
+        return Ok(None);
+    };
+    match values.iter().find(|other| other.trim() != first.trim()) {
+        Some(other) => Err(TicketInfoError::Conflicting {
+            element: element.to_string(),
+            first: first.trim().to_string(),
+            other: other.trim().to_string(),
+        }),
+        None => Ok(Some(first)),
+    }
 }
 
 /// Returns the first of repeated elements, logging when a repeat differs.

@@ -9,7 +9,7 @@ mod body;
 mod grants;
 mod plan;
 
-pub use apply::{Applied, ApplyError, apply};
+pub use apply::{Applied, ApplyError, post_comment, put_task};
 pub use grants::check_grants;
 pub use plan::{
     CommentWrite, FieldProblem, FieldWrite, PlanError, TaskWrite, WritePlan, outcome_bytes, plan,

@@ -47,7 +47,12 @@ fn second_run_maps_the_compiled_component() {
     assert!(stderr(&first).contains(COMPILING), "{}", describe(&first));
     assert_eq!(entries(&cache_dir(&scenario)).len(), 1);
 
-    let second = scenario.run("ADVANCE", &ticket_info("advance-1001.xml"));
+    // A later pass through the step: with the same <ticket_info>, the
+    // outbox would treat the second run as a re-run and write nothing.
+    let later = String::from_utf8(ticket_info("advance-1001.xml"))
+        .expect("utf-8")
+        .replace("<updateDate>1741953600000<", "<updateDate>1741953700000<");
+    let second = scenario.run("ADVANCE", later.as_bytes());
     assert_eq!(second.status.code(), Some(0), "{}", describe(&second));
     assert!(
         !stderr(&second).contains(COMPILING),

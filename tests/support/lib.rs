@@ -9,3 +9,4 @@ pub mod guests {
 }
 
 pub mod scenario;
+pub mod ticket_state;

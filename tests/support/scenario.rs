@@ -4,7 +4,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 use scw_emulator::{EmulatorConfig, EmulatorHandle, RecordedRequest};
 
@@ -188,6 +188,25 @@ impl Scenario {
         password: &str,
         env: &[(&str, &str)],
     ) -> Output {
+        let child = self.spawn_with_env(event, stdin, args, password, env);
+        child.wait_with_output().expect("hook-runner finishes")
+    }
+
+    /// Starts hook-runner like [`Scenario::run`] and returns the running
+    /// process, with its standard input written and closed.
+    pub fn spawn(&self, event: &str, stdin: &[u8]) -> Child {
+        self.spawn_with_env(Some(event), stdin, &[], API_PASSWORD, &[])
+    }
+
+    /// Starts hook-runner like [`Scenario::run_with_env`] without waiting.
+    pub fn spawn_with_env(
+        &self,
+        event: Option<&str>,
+        stdin: &[u8],
+        args: &[&str],
+        password: &str,
+        env: &[(&str, &str)],
+    ) -> Child {
         let mut command = Command::new(hook_runner_binary());
         command
             .args(args)
@@ -207,7 +226,7 @@ impl Scenario {
             // A process that exits before reading its input is a valid case.
             let _ = input.write_all(stdin);
         }
-        child.wait_with_output().expect("hook-runner finishes")
+        child
     }
 
     /// Returns the API requests the emulator has served that changed a ticket.

@@ -142,6 +142,23 @@ pub enum Record {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         fuel_used: Option<u64>,
     },
+    /// An outbox entry changed: a write-back was queued for a retry,
+    /// delivered, skipped, failed, found already delivered, or dropped.
+    Outbox {
+        /// What happened.
+        action: OutboxAction,
+        /// The entry id that `hook-runner outbox list` shows.
+        entry: i64,
+        /// The hook name.
+        hook: String,
+        /// The ticket id.
+        ticket: u64,
+        /// Delivery attempts so far.
+        attempts: u32,
+        /// The reason or the failure.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
     /// The process is about to exit.
     RunFinished {
         /// The process exit code.
@@ -149,6 +166,25 @@ pub enum Record {
         /// Time since the process started, in milliseconds.
         duration_ms: u64,
     },
+}
+
+/// A change of an outbox entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxAction {
+    /// An attempt failed in a way a retry can fix; the entry waits.
+    Queued,
+    /// Every write was confirmed.
+    Delivered,
+    /// Not written because the ticket left the event's step.
+    Skipped,
+    /// Rejected in a way a retry cannot fix; kept for the admin.
+    Failed,
+    /// A re-run of an event whose write-back was already settled; nothing
+    /// was sent.
+    Duplicate,
+    /// Discarded by an admin.
+    Dropped,
 }
 
 /// Whether the HTTP policy allowed a request.
@@ -283,6 +319,7 @@ impl Record {
             Record::Comment { .. } => "comment",
             Record::LimitHit { .. } => "limit_hit",
             Record::HookFinished { .. } => "hook_finished",
+            Record::Outbox { .. } => "outbox",
             Record::RunFinished { .. } => "run_finished",
         }
     }

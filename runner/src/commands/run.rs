@@ -15,6 +15,7 @@ use crate::event::{event_name, parse_event};
 use crate::exit_code::Status;
 use crate::failure::Failure;
 use crate::hook_run::{HookResult, run_hook};
+use crate::outbox::{self, LazyOutbox};
 use crate::selection::{needs_workflow, select};
 use crate::self_test::self_test;
 use crate::ticket_info::{self, TicketInfoDocument};
@@ -83,6 +84,7 @@ impl RunCommand {
         } else {
             None
         };
+        let outbox = LazyOutbox::new(&config.outbox_path);
         let hooks = select(&config.hooks, event, &info, workflow.as_deref());
         if hooks.is_empty() {
             tracing::info!(
@@ -90,13 +92,20 @@ impl RunCommand {
                 ticket = info.id,
                 "no hook is bound to this event, step and workflow"
             );
+            if outbox::has_due_entries(&outbox) {
+                let api = connect(config, &mut client)?;
+                let audit = open_audit(config)?;
+                outbox::retry_at_start(&outbox, &api, &audit).await;
+            }
             return Ok(Status::Success);
         }
 
         let api = connect(config, &mut client)?;
         let audit = open_audit(config)?;
         audit.run_started(event, Some(info.id));
-        let status = run_hooks(config, &api, &audit, &hooks, event, &info).await;
+        let status = run_hooks(config, (&api, &audit, &outbox), &hooks, event, &info).await;
+        // The event's own writes go first: SecureChange waits for them.
+        outbox::retry_at_start(&outbox, &api, &audit).await;
         audit.run_finished(status.code(), started.elapsed());
         Ok(status)
     }
@@ -159,7 +168,7 @@ impl RunCommand {
 }
 
 /// Returns the API client, creating it on first use.
-fn connect(
+pub(super) fn connect(
     config: &Config,
     client: &mut Option<Arc<ApiClient>>,
 ) -> Result<Arc<ApiClient>, Failure> {
@@ -180,7 +189,7 @@ fn connect(
 }
 
 /// Opens the audit log named in the configuration, or a disabled one.
-fn open_audit(config: &Config) -> Result<AuditTrail, Failure> {
+pub(super) fn open_audit(config: &Config) -> Result<AuditTrail, Failure> {
     let log = match &config.audit_file {
         Some(path) => AuditLog::open(path).map_err(|error| Failure::new(Status::Config, error))?,
         None => AuditLog::disabled(),
@@ -196,8 +205,7 @@ fn open_audit(config: &Config) -> Result<AuditTrail, Failure> {
 /// highest failure code, or success.
 async fn run_hooks(
     config: &Config,
-    api: &Arc<ApiClient>,
-    audit: &AuditTrail,
+    (api, audit, outbox): (&Arc<ApiClient>, &AuditTrail, &LazyOutbox),
     hooks: &[&crate::config::HookConfig],
     event: Event,
     info: &TicketInfo,
@@ -212,12 +220,17 @@ async fn run_hooks(
     let resolver = Resolver::new(config.resolve.clone());
     let mut status = Status::Success;
     let mut failed = 0;
+    let mut queued = 0;
     let mut written = Applied::default();
     for hook in hooks {
-        match run_hook(&engine, api, &resolver, audit, hook, event, info).await {
+        match run_hook(&engine, api, &resolver, audit, outbox, hook, (event, info)).await {
             HookResult::Applied(applied) => {
                 written.fields += applied.fields;
                 written.comments += applied.comments;
+            }
+            HookResult::Queued(message) => {
+                tracing::warn!(hook = %hook.name, ticket = info.id, "{message}");
+                queued += 1;
             }
             HookResult::Failed(hook_status, message) => {
                 // One record per line: a multi-line message is joined.
@@ -233,6 +246,7 @@ async fn run_hooks(
         ticket = info.id,
         hooks = hooks.len(),
         failed,
+        queued,
         fields = written.fields,
         comments = written.comments,
         "finished"

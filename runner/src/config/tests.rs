@@ -181,3 +181,44 @@ fn empty_password_file_is_rejected() {
     let error = PasswordSource::File(file).read().err().unwrap_or_default();
     assert!(error.contains("is empty"), "{error}");
 }
+
+#[test]
+fn outbox_path_defaults_next_to_config() {
+    let config = parse(VALID).expect("valid config");
+    assert_eq!(
+        config.outbox_path,
+        Path::new("/etc/hook-runner/hook-runner-outbox.sqlite")
+    );
+    let custom = format!("{VALID}\n[outbox]\npath = \"state/outbox.db\"\n");
+    let config = parse(&custom).expect("valid config");
+    assert_eq!(
+        config.outbox_path,
+        Path::new("/etc/hook-runner/state/outbox.db")
+    );
+}
+
+#[test]
+fn sha256_pin_is_normalized() {
+    let hex = "AB".repeat(32);
+    let text = VALID.replace(
+        "steps = [\"Risk Review\"]",
+        &format!("steps = [\"Risk Review\"]\nsha256 = \"sha256:{hex}\""),
+    );
+    let config = parse(&text).expect("valid config");
+    let expected = format!("sha256:{}", "ab".repeat(32));
+    assert_eq!(config.hooks[0].sha256.as_deref(), Some(expected.as_str()));
+}
+
+#[test]
+fn short_sha256_pin_is_rejected() {
+    let text = VALID.replace(
+        "steps = [\"Risk Review\"]",
+        "steps = [\"Risk Review\"]\nsha256 = \"abc123\"",
+    );
+    let error = error_text(&text);
+    assert!(
+        error.contains("sha256 `abc123` is not a SHA-256 digest"),
+        "{error}"
+    );
+    assert!(error.contains("hook `risk`"), "{error}");
+}

@@ -153,3 +153,15 @@ fn shared_fixture_parses_when_present() {
         other => panic!("shared ticket_info.xml: {other:?}"),
     }
 }
+
+#[test]
+fn conflicting_ticket_ids_are_rejected() {
+    let error = parse(b"<ticket_info><id>1001</id><id>1002</id></ticket_info>")
+        .expect_err("ambiguous ticket");
+    assert!(
+        matches!(&error, TicketInfoError::Conflicting { element, .. } if element == "id"),
+        "{error:?}"
+    );
+    let same = parse(b"<ticket_info><id>7</id><id> 7 </id></ticket_info>");
+    assert!(matches!(same, Ok(TicketInfoDocument::Ticket(info)) if info.id == 7));
+}

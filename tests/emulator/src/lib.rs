@@ -14,13 +14,17 @@
 //! - `POST tickets/{t}/steps/{s}/tasks/{k}/comments`
 //! - `GET /emulator/requests` and `GET /emulator/tickets/{id}/fields`,
 //!   without authentication, for tests and the demo.
+//! - `GET`, `POST` and `DELETE /emulator/faults`: fault injection rules for
+//!   API requests (see [`faults`]).
 
 mod auth;
 mod comments;
 mod error;
+pub mod faults;
 mod field_types;
 mod fields;
 mod format;
+mod inject;
 mod inspect;
 pub mod json;
 mod log;

@@ -13,8 +13,10 @@ use axum::{Extension, Router, middleware};
 use crate::auth::{AuthenticatedUser, Credentials, require_auth};
 use crate::comments::{add_comment, comment_content};
 use crate::error::ApiError;
+use crate::faults::{FaultRule, Faults};
 use crate::fields::{several_fields_body, single_field_body, update_fields};
 use crate::format::{document_response, parse_body, strip_json_suffix, wants_json};
+use crate::inject::inject_faults;
 use crate::inspect::fields_table;
 use crate::log::{RequestLog, record};
 use crate::store::Store;
@@ -29,6 +31,7 @@ pub const API_PREFIX: &str = "/securechangeworkflow/api/securechange/";
 pub struct AppState {
     pub store: Arc<Store>,
     pub log: Arc<RequestLog>,
+    pub faults: Arc<Faults>,
 }
 
 /// Builds the router with authentication and request logging.
@@ -45,11 +48,19 @@ pub fn router(state: AppState, credentials: Credentials) -> Router {
         .route("/emulator/requests", get(get_requests))
         .route("/emulator/reset", post(reset))
         .route("/emulator/tickets/{ticket}/fields", get(get_fields_table))
+        .route(
+            "/emulator/faults",
+            get(get_faults).post(post_fault).delete(delete_faults),
+        )
         .fallback(not_found)
         .with_state(state.clone())
         .layer(middleware::from_fn_with_state(
             Arc::new(credentials),
             require_auth,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.faults.clone(),
+            inject_faults,
         ))
         .layer(middleware::from_fn_with_state(state.log, record))
 }
@@ -180,6 +191,31 @@ async fn get_requests(State(state): State<AppState>) -> Response {
 async fn reset(State(state): State<AppState>) -> StatusCode {
     state.store.reset();
     StatusCode::NO_CONTENT
+}
+
+async fn get_faults(State(state): State<AppState>) -> Response {
+    let body = serde_json::to_string(&state.faults.list()).unwrap_or_else(|_| "[]".to_owned());
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+async fn post_fault(State(state): State<AppState>, body: Bytes) -> Response {
+    let added = serde_json::from_slice::<FaultRule>(&body)
+        .map_err(|error| format!("invalid fault rule: {error}"))
+        .and_then(|rule| state.faults.add(rule));
+    match added {
+        Ok(()) => StatusCode::CREATED.into_response(),
+        Err(message) => (StatusCode::BAD_REQUEST, format!("{message}\n")).into_response(),
+    }
+}
+
+async fn delete_faults(State(state): State<AppState>) -> Response {
+    state.faults.clear();
+    StatusCode::NO_CONTENT.into_response()
 }
 
 async fn get_fields_table(State(state): State<AppState>, Path(ticket): Path<String>) -> Response {

@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::auth::Credentials;
+use crate::faults::{FaultRule, Faults};
 use crate::log::{RecordedRequest, RequestLog};
 use crate::routes::{AppState, router};
 use crate::store::Store;
@@ -30,6 +31,7 @@ impl Emulator {
             state: AppState {
                 store: Arc::new(store),
                 log: Arc::new(RequestLog::default()),
+                faults: Arc::new(Faults::default()),
             },
             credentials: Credentials {
                 username: config.username,
@@ -145,10 +147,27 @@ impl EmulatorHandle {
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state.log.entries()
     }
+
+    /// Adds a fault rule, as `POST /emulator/faults` does.
+    pub fn add_fault(&self, rule: FaultRule) -> Result<(), String> {
+        self.state.faults.add(rule)
+    }
+
+    /// Removes every fault rule and releases stalled requests.
+    pub fn clear_faults(&self) {
+        self.state.faults.clear();
+    }
+
+    /// Returns how many requests have entered a stall so far.
+    pub fn stalled_requests(&self) -> u32 {
+        self.state.faults.stalled()
+    }
 }
 
 impl Drop for EmulatorHandle {
     fn drop(&mut self) {
+        // A stalled request would hold up the graceful shutdown.
+        self.state.faults.clear();
         if let Some(shutdown) = self.shutdown.take() {
             // The server may already have stopped, so a closed channel is fine.
             let _ = shutdown.send(());

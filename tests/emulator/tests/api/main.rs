@@ -4,6 +4,7 @@
 
 mod auth;
 mod comments;
+mod faults;
 mod reads;
 mod support;
 mod writes;
