@@ -8,4 +8,6 @@ pub mod guests {
     include!(concat!(env!("OUT_DIR"), "/guests.rs"));
 }
 
+pub mod components;
+pub mod http_service;
 pub mod scenario;

@@ -1,0 +1,24 @@
+//! Paths of the Python and JavaScript hook components, which `make test`
+//! builds into `target/guests/` before it runs cargo (the Rust guests are
+//! built by `build.rs` and named in [`crate::guests`]).
+
+use std::path::Path;
+
+/// Returns the absolute path of `target/guests/RELATIVE`, such as
+/// `python/vuln_check.wasm`.
+///
+/// # Panics
+///
+/// Panics, naming the make target that builds it, when the file is missing.
+pub fn component(relative: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/guests")
+        .join(relative);
+    assert!(
+        path.is_file(),
+        "the hook component {} is missing: run `make test`, which builds it \
+         (`make polyglot-guests` builds the Python and JavaScript hooks alone)",
+        path.display()
+    );
+    path.to_str().expect("UTF-8 path").to_owned()
+}
