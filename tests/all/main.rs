@@ -8,6 +8,7 @@ mod commands;
 mod hostile;
 mod http_attacks;
 mod policy;
+mod python;
 mod test_event;
 mod trigger;
 mod write_errors;
