@@ -7,6 +7,7 @@ mod cache;
 mod commands;
 mod hostile;
 mod http_attacks;
+mod javascript;
 mod policy;
 mod python;
 mod test_event;
