@@ -32,7 +32,7 @@ import scan_report
 
 DEFAULT_FINDINGS_FIELD = "Vulnerability Findings"
 
-# Seconds to wait for the scanner; the policy's http_timeout_seconds also
+# Seconds to wait for the scanner. The policy's http_timeout_seconds also
 # applies.
 REQUEST_TIMEOUT = 10
 
