@@ -3,10 +3,10 @@
 //! 127.0.0.1; `justification-check`, built with componentize-qjs (QuickJS),
 //! comments on tickets whose justification is too short.
 //!
-//! Loading the componentize-js component compiles about 12 MB of
-//! WebAssembly, which takes 15-30 s, so it runs once.
+//! Compiling the componentize-js component (about 12 MB) takes a minute or
+//! more, so it runs once, and the tests share a compile cache.
 
-use hook_runner_tests::components::component;
+use hook_runner_tests::components::{component, shared_compile_cache};
 use hook_runner_tests::http_service::{HttpService, ReceivedRequest, Reply};
 use hook_runner_tests::scenario::{HookEntry, Scenario, describe, ticket_info};
 
@@ -48,13 +48,16 @@ fn kpi_export_posts_summary_on_close() {
         "collector_url = \"{}/api/tickets/closed\"",
         collector.base_url()
     );
-    scenario.write_config(&[HookEntry {
-        name: "kpi-export",
-        component: &component("js/kpi_export.wasm"),
-        events: "[\"CLOSE\"]",
-        extra: &extra,
-        settings: &settings,
-    }]);
+    scenario.write_config_with(
+        &shared_compile_cache(),
+        &[HookEntry {
+            name: "kpi-export",
+            component: &component("js/kpi_export.wasm"),
+            events: "[\"CLOSE\"]",
+            extra: &extra,
+            settings: &settings,
+        }],
+    );
 
     let output = scenario.run("CLOSE", &ticket_info("close-1002.xml"));
 
@@ -89,13 +92,16 @@ fn kpi_export_posts_summary_on_close() {
 fn run_justification_check(settings: &str) -> (Scenario, std::process::Output) {
     let scenario = Scenario::start();
     let extra = format!("policy = \"{JUSTIFICATION_POLICY}\"");
-    scenario.write_config(&[HookEntry {
-        name: "justification-check",
-        component: &component("js/justification_check.wasm"),
-        events: "[\"ADVANCE\"]",
-        extra: &extra,
-        settings,
-    }]);
+    scenario.write_config_with(
+        &shared_compile_cache(),
+        &[HookEntry {
+            name: "justification-check",
+            component: &component("js/justification_check.wasm"),
+            events: "[\"ADVANCE\"]",
+            extra: &extra,
+            settings,
+        }],
+    );
     let output = scenario.run("ADVANCE", &ticket_info("advance-1001.xml"));
     (scenario, output)
 }

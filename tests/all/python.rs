@@ -3,13 +3,13 @@
 //! only as far as its policy allows, and a probe shows that sockets stay
 //! closed to Python code.
 //!
-//! Each run compiles a component of about 20 MB, which takes 15-30 s, so
-//! these tests keep to one run each.
+//! Compiling a component of about 20 MB takes a minute or more, so these
+//! tests keep to one run each and share a compile cache.
 
 use std::io::ErrorKind;
 use std::net::TcpListener;
 
-use hook_runner_tests::components::component;
+use hook_runner_tests::components::{component, shared_compile_cache};
 use hook_runner_tests::http_service::{HttpService, ReceivedRequest, Reply};
 use hook_runner_tests::scenario::{HookEntry, Scenario, describe, ticket_info};
 
@@ -79,13 +79,16 @@ fn run_vuln_check(scenario: &Scenario, policy: &str, scanner_url: &str) -> std::
     std::fs::write(&policy_path, policy).expect("write the policy");
     let extra = format!("policy = \"{}\"", policy_path.display());
     let settings = format!("scanner_url = \"{scanner_url}\"");
-    scenario.write_config(&[HookEntry {
-        name: "vuln-check",
-        component: &component("python/vuln_check.wasm"),
-        events: "[\"ADVANCE\"]",
-        extra: &extra,
-        settings: &settings,
-    }]);
+    scenario.write_config_with(
+        &shared_compile_cache(),
+        &[HookEntry {
+            name: "vuln-check",
+            component: &component("python/vuln_check.wasm"),
+            events: "[\"ADVANCE\"]",
+            extra: &extra,
+            settings: &settings,
+        }],
+    );
     scenario.run("ADVANCE", &ticket_info("advance-1004.xml"))
 }
 
@@ -183,13 +186,16 @@ fn python_socket_connect_fails() {
     let port = listener.local_addr().expect("local address").port();
     let scenario = Scenario::start();
     let settings = format!("port = \"{port}\"");
-    scenario.write_config(&[HookEntry {
-        name: "socket-probe",
-        component: &component("python/socket_probe.wasm"),
-        events: "[\"ADVANCE\"]",
-        extra: "",
-        settings: &settings,
-    }]);
+    scenario.write_config_with(
+        &shared_compile_cache(),
+        &[HookEntry {
+            name: "socket-probe",
+            component: &component("python/socket_probe.wasm"),
+            events: "[\"ADVANCE\"]",
+            extra: "",
+            settings: &settings,
+        }],
+    );
 
     let output = scenario.run("ADVANCE", &ticket_info("advance-1001.xml"));
 

@@ -22,3 +22,16 @@ pub fn component(relative: &str) -> String {
     );
     path.to_str().expect("UTF-8 path").to_owned()
 }
+
+/// Returns a `[cache]` table for the configuration that points at
+/// `target/test-compile-cache`, a compile cache that outlives each test's
+/// temporary folder.
+///
+/// Compiling a Python or JavaScript component takes tens of seconds, so the
+/// tests of those hooks share one cache: each component compiles once, in
+/// the first test that loads it, and the cache's entry lock makes tests that
+/// start together wait for that one compiler.
+pub fn shared_compile_cache() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-compile-cache");
+    format!("[cache]\ndir = \"{}\"\n", dir.display())
+}
