@@ -1,7 +1,7 @@
 //! Python hooks built with componentize-py: the `vuln-check` example asks a
 //! scanner on 127.0.0.1 about the servers of a ticket through `wasi:http`,
-//! only as far as its policy allows, and a probe shows that sockets stay
-//! closed to Python code.
+//! only as far as its policy allows, and a probe shows that sockets and
+//! name lookups stay closed to Python code.
 //!
 //! Compiling a component of about 20 MB takes a minute or more, so these
 //! tests keep to one run each and share a compile cache.
@@ -178,7 +178,7 @@ fn vuln_check_without_grant_is_denied() {
 }
 
 #[test]
-fn python_socket_connect_fails() {
+fn python_sockets_and_lookups_fail() {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a listener");
     listener
         .set_nonblocking(true)
@@ -211,4 +211,6 @@ fn python_socket_connect_fails() {
         "{xml}"
     );
     assert!(!xml.contains("socket connect succeeded"), "{xml}");
+    assert!(xml.contains("name lookup of localhost failed:"), "{xml}");
+    assert!(!xml.contains("name lookup of localhost succeeded"), "{xml}");
 }
