@@ -101,10 +101,14 @@ sdk-tests: $(PYTHON_STAMP)
 		$(PYTHON_VENV)/bin/python -m unittest discover -s guests/vuln-check
 	node --test guest-sdk/js/test/ guests/kpi-export/test/
 
+# Compiling the Python and JavaScript components takes minutes on 2 cores,
+# so `hook-runner compile` does it before the tests, into the compile cache
+# they share, instead of during them, where it would slow the other tests.
 test: toolchain python-toolchain js-toolchain
 	$(MAKE) polyglot-guests
 	$(MAKE) sdk-tests
 	$(CARGO) build --workspace --all-targets
+	HOOK_RUNNER_CONFIG=tests/fixtures/polyglot-compile.toml target/debug/hook-runner compile
 	$(CARGO) test --workspace
 
 lint: toolchain

@@ -27,10 +27,12 @@ pub fn component(relative: &str) -> String {
 /// `target/test-compile-cache`, a compile cache that outlives each test's
 /// temporary folder.
 ///
-/// Compiling a Python or JavaScript component takes tens of seconds, so the
-/// tests of those hooks share one cache: each component compiles once, in
-/// the first test that loads it, and the cache's entry lock makes tests that
-/// start together wait for that one compiler.
+/// Compiling a Python or JavaScript component takes a minute or more, so
+/// `make test` compiles them into this cache before the tests run
+/// (`tests/fixtures/polyglot-compile.toml`), and the tests map the entries.
+/// A test that finds no entry compiles and stores one itself, and the
+/// cache's entry lock makes tests that start together wait for that one
+/// compiler.
 pub fn shared_compile_cache() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-compile-cache");
     format!("[cache]\ndir = \"{}\"\n", dir.display())
