@@ -5,7 +5,7 @@ import * as log from './log.js';
 // Returns the `onEvent` export for `fn(event, info)`, which returns an
 // Outcome, or null for no changes, or a promise of either. componentize-js
 // runs the event loop until such a promise settles, so `async` functions and
-// `fetch` work there; componentize-qjs builds only synchronous hooks.
+// `fetch` work there. componentize-qjs builds only synchronous hooks.
 //
 // A HookFailed that `fn` throws becomes the hook error. Any other error also
 // fails the hook, without retry, with its stack in the log at error level.

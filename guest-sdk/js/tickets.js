@@ -3,7 +3,7 @@ import { getTicket as hostGetTicket } from 'hook-runner:api/tickets@0.1.0';
 import { HookFailed } from './outcome.js';
 
 // A failed ticket read. It is a HookFailed, so a hook that does not catch it
-// fails with its message; only an unavailable API makes it retryable.
+// fails with its message. Only an unavailable API makes it retryable.
 export class TicketApiError extends HookFailed {
   constructor(kind, message) {
     super(`SecureChange API ${kind.replace('-', ' ')}: ${message}`, {
@@ -14,7 +14,7 @@ export class TicketApiError extends HookFailed {
   }
 }
 
-// Fetches the whole ticket `id`; a hook may read only its event's ticket.
+// Fetches the whole ticket `id`. A hook may read only its event's ticket.
 // Throws TicketApiError of kind `denied`, `not-found` or `unavailable`.
 export function getTicket(id) {
   try {

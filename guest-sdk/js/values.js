@@ -16,7 +16,7 @@ export const date = (value) => ({ tag: 'date', val: String(value) });
 // An `HH:MM` time for a time field.
 export const time = (value) => ({ tag: 'time', val: String(value) });
 
-// A selection for a drop-down list; `option` must be one of its options.
+// A selection for a drop-down list. `option` must be one of its options.
 export const dropDown = (option) => ({ tag: 'drop-down', val: String(option) });
 
 // A selection for a multiple-selection field.

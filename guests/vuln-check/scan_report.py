@@ -7,7 +7,7 @@ from typing import List, Optional
 from hook_runner_guest import ticket
 from hook_runner_guest.network import host_address
 
-# Severities from the worst down; a severity not listed sorts after them.
+# Severities from the worst down. A severity not listed sorts after them.
 SEVERITIES = ["critical", "high", "medium", "low"]
 
 

@@ -1,6 +1,6 @@
 //! JavaScript hooks: `kpi-export`, built with componentize-js
 //! (StarlingMonkey), POSTs a ticket summary with `fetch()` to a collector on
-//! 127.0.0.1; `justification-check`, built with componentize-qjs (QuickJS),
+//! 127.0.0.1. `justification-check`, built with componentize-qjs (QuickJS),
 //! comments on tickets whose justification is too short.
 //!
 //! Compiling the componentize-js component (about 12 MB) takes a minute or

@@ -11,7 +11,7 @@ use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::oneshot;
 
-/// Largest request body the server reads; tests send far less.
+/// Largest request body the server reads, far more than tests send.
 const MAX_BODY_BYTES: usize = 1 << 20;
 
 /// One request as the server received it.
@@ -42,7 +42,7 @@ pub type Reply = (u16, &'static str, String);
 
 type Responder = Arc<dyn Fn(&ReceivedRequest) -> Reply + Send + Sync>;
 
-/// A running server; it stops when dropped.
+/// A running server, which stops when dropped.
 #[derive(Debug)]
 pub struct HttpService {
     addr: SocketAddr,

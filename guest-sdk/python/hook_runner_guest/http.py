@@ -16,7 +16,7 @@ import wit_world
 from wasi_http_adapter import WasiHttpAdapter
 
 # requests-wasi-http imports these modules only when a session is created,
-# which happens after the build; importing them here keeps them in the
+# which happens after the build. Importing them here keeps them in the
 # component.
 import wit_world.imports.outgoing_handler  # noqa: F401
 import wit_world.imports.types  # noqa: F401

@@ -9,7 +9,7 @@ class TicketApiError(HookFailed):
     failed because the API was unavailable.
 
     It is a `HookFailed`, so a hook that does not catch it fails with its
-    message; only an unavailable API makes it retryable.
+    message. Only an unavailable API makes it retryable.
     """
 
     def __init__(self, kind: str, message: str) -> None:

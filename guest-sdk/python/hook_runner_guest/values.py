@@ -33,13 +33,13 @@ def time(value: str) -> FieldInput:
 
 
 def drop_down(option: str) -> FieldInput:
-    """Create a selection for a drop-down list; `option` must be one of the
+    """Create a selection for a drop-down list. `option` must be one of the
     list's options."""
     return api_types.FieldInput_DropDown(option)
 
 
 def multiple_selection(options: Iterable[str]) -> FieldInput:
-    """Create a selection for a multiple-selection field; each option must be
+    """Create a selection for a multiple-selection field. Each option must be
     one of the field's options."""
     return api_types.FieldInput_MultipleSelection(list(options))
 
