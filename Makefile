@@ -6,13 +6,38 @@
 #   make lint   rustfmt and clippy, as CI runs them
 #   make bench  time release builds against shell, Python and Perl scripts
 #               (bench/run.sh; results in target/bench/results.md)
+#   make polyglot-guests   build the Python and JavaScript example hooks
 
 CARGO ?= cargo
 # Guests build into their own target folder; tests/build.rs uses the same one.
 GUEST_TARGET_DIR := target/guests
 GUEST_FLAGS := --target wasm32-wasip2 --profile guest --target-dir $(GUEST_TARGET_DIR)
 
-.PHONY: all build guests demo test lint toolchain bench
+# Python and JavaScript hooks: pinned toolchains under target/, components in
+# target/guests/python and target/guests/js. Each tool is installed again only
+# when its pinned list changes.
+PYTHON_VENV := target/python-venv
+PYTHON_STAMP := $(PYTHON_VENV)/installed.stamp
+PYTHON_REQUIREMENTS := guest-sdk/python/requirements.txt
+JS_TOOLCHAIN := target/js-toolchain
+JS_STAMP := $(JS_TOOLCHAIN)/installed.stamp
+JS_LOCK := guest-sdk/js/toolchain/package.json guest-sdk/js/toolchain/package-lock.json
+JS_BIN := $(JS_TOOLCHAIN)/node_modules/.bin
+PY_GUESTS := target/guests/python/vuln_check.wasm target/guests/python/socket_probe.wasm
+JS_GUESTS := target/guests/js/kpi_export.wasm target/guests/js/justification_check.wasm
+PY_SDK := $(wildcard guest-sdk/python/hook_runner_guest/*.py) guest-sdk/python/wit/world.wit \
+	guest-sdk/python/build-hook.sh $(wildcard wit/*.wit) $(PYTHON_STAMP)
+JS_SDK := $(wildcard guest-sdk/js/*.js) $(wildcard wit/*.wit) $(JS_STAMP)
+# The WASI WIT files of the wasmtime-wasi-http crate that Cargo.lock pins;
+# expanded only by the recipes that use it.
+WASI_WIT_DIR = $(shell python3 guest-sdk/python/wasi_wit_dir.py)
+PY_BUILD := WASI_WIT_DIR=$(WASI_WIT_DIR) COMPONENTIZE_PY=$(PYTHON_VENV)/bin/componentize-py
+# GNU time prints each component build's wall time and peak memory, the
+# numbers in docs/guest-builds.md; without it the builds run untimed.
+TIMED := $(shell [ -x /usr/bin/time ] && echo "/usr/bin/time -f '%C: %e s, peak %M KB'")
+
+.PHONY: all build guests demo test lint toolchain python-toolchain js-toolchain \
+	polyglot-guests sdk-tests bench
 
 all: build
 
@@ -30,8 +55,62 @@ guests: toolchain
 demo: build guests
 	bash tests/demo/run.sh
 
-test: toolchain
+python-toolchain: $(PYTHON_STAMP)
+
+$(PYTHON_STAMP): $(PYTHON_REQUIREMENTS)
+	@command -v python3 >/dev/null || { echo "error: python3 is missing; install Python 3.11 or newer (Debian: apt-get install python3 python3-venv)" >&2; exit 1; }
+	python3 -m venv $(PYTHON_VENV)
+	$(PYTHON_VENV)/bin/pip install --quiet --disable-pip-version-check -r $(PYTHON_REQUIREMENTS)
+	touch $@
+
+js-toolchain: $(JS_STAMP)
+
+$(JS_STAMP): $(JS_LOCK)
+	@command -v npm >/dev/null || { echo "error: npm is missing; install Node.js 20 or newer (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	mkdir -p $(JS_TOOLCHAIN)
+	cp $(JS_LOCK) $(JS_TOOLCHAIN)/
+	cd $(JS_TOOLCHAIN) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+polyglot-guests: $(PY_GUESTS) $(JS_GUESTS)
+
+target/guests/python/vuln_check.wasm: $(wildcard guests/vuln-check/*.py) $(PY_SDK)
+	$(PY_BUILD) SITE_PACKAGES=$$(echo $(PYTHON_VENV)/lib/python3*/site-packages) \
+		$(TIMED) guest-sdk/python/build-hook.sh guests/vuln-check vuln_check $@
+
+target/guests/python/socket_probe.wasm: $(wildcard guests/python-socket-probe/*.py) $(PY_SDK)
+	$(PY_BUILD) $(TIMED) guest-sdk/python/build-hook.sh guests/python-socket-probe socket_probe $@
+
+# componentize-js resolves the hook's relative imports correctly only when
+# its source path has no `..`, so it runs from the repository root.
+target/guests/js/kpi_export.wasm: $(wildcard guests/kpi-export/*.js) $(JS_SDK)
+	mkdir -p $(@D)
+	$(TIMED) $(JS_BIN)/componentize-js guests/kpi-export/kpi_export.js --wit wit -n trigger -o $@
+
+# --sync: hook-runner does not enable the component-model async ABI.
+target/guests/js/justification_check.wasm: $(wildcard guests/justification-check/*.js) $(JS_SDK)
+	mkdir -p $(@D)
+	$(TIMED) $(JS_BIN)/componentize-qjs --wit wit -n trigger --sync --module-root . \
+		--js guests/justification-check/justification_check.js -o $@
+
+# Unit tests of the SDKs and of the example hooks' pure code, in plain
+# Python and Node.js.
+sdk-tests: $(PYTHON_STAMP)
+	$(PY_BUILD) guest-sdk/python/build-hook.sh --bindings target/python-bindings
+	PYTHONPATH=target/python-bindings:guest-sdk/python:guests/vuln-check \
+		$(PYTHON_VENV)/bin/python -m unittest discover -s guest-sdk/python/tests -t guest-sdk/python
+	PYTHONPATH=target/python-bindings:guest-sdk/python:guests/vuln-check \
+		$(PYTHON_VENV)/bin/python -m unittest discover -s guests/vuln-check
+	node --test guest-sdk/js/test/ guests/kpi-export/test/
+
+# Compiling the Python and JavaScript components takes minutes on 2 cores,
+# so `hook-runner compile` does it before the tests, into the compile cache
+# they share, instead of during them, where it would slow the other tests.
+test: toolchain python-toolchain js-toolchain
+	$(MAKE) polyglot-guests
+	$(MAKE) sdk-tests
 	$(CARGO) build --workspace --all-targets
+	HOOK_RUNNER_CONFIG=tests/fixtures/polyglot-compile.toml target/debug/hook-runner compile
 	$(CARGO) test --workspace
 
 lint: toolchain

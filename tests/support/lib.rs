@@ -8,5 +8,7 @@ pub mod guests {
     include!(concat!(env!("OUT_DIR"), "/guests.rs"));
 }
 
+pub mod components;
+pub mod http_service;
 pub mod scenario;
 pub mod ticket_state;
