@@ -86,6 +86,19 @@ pub struct LogConfig {
     pub file: Option<PathBuf>,
     /// A tracing filter such as `info` or `hook_runner=debug`.
     pub level: Option<String>,
+    /// How lines are written to `file`.
+    pub format: LogFormat,
+}
+
+/// The form of the lines in the log file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines, as on standard error.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
 }
 
 /// One `[[hook]]` entry.
@@ -212,6 +225,8 @@ struct RawApi {
 struct RawLog {
     file: Option<PathBuf>,
     level: Option<String>,
+    #[serde(default)]
+    format: LogFormat,
 }
 
 #[derive(Deserialize)]
@@ -290,6 +305,7 @@ impl Config {
         let log = LogConfig {
             file: raw.log.file.map(|file| base.join(file)),
             level: raw.log.level,
+            format: raw.log.format,
         };
         let mut hooks = Vec::with_capacity(raw.hooks.len());
         for raw_hook in raw.hooks {

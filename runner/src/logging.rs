@@ -1,15 +1,18 @@
 //! Log output: human-readable lines on standard error (coloured only on a
-//! terminal) and, when configured, the same lines appended to a file.
+//! terminal) and, when configured, the same records appended to a file as
+//! text or JSON lines.
 //!
 //! The filter comes from `HOOK_RUNNER_LOG` (tracing's `EnvFilter` syntax),
 //! then from `log.level` in the configuration, then `info`.
 
 use std::fs::OpenOptions;
 use std::io::IsTerminal;
-use std::path::Path;
 use std::sync::Mutex;
 
 use tracing_subscriber::EnvFilter;
+
+use crate::config::{LogConfig, LogFormat};
+use tracing_subscriber::Layer;
 use tracing_subscriber::fmt;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -56,9 +59,9 @@ pub fn check_levels(filter: &str) -> Result<(), LoggingError> {
     Ok(())
 }
 
-/// Installs the global subscriber. `configured_level` is `log.level` from the
-/// configuration, `file` is `log.file`.
-pub fn init(configured_level: Option<&str>, file: Option<&Path>) -> Result<(), LoggingError> {
+/// Installs the global subscriber for the `[log]` settings.
+pub fn init(config: &LogConfig) -> Result<(), LoggingError> {
+    let configured_level = config.level.as_deref();
     let filter_text = std::env::var(LOG_ENV)
         .ok()
         .filter(|value| !value.trim().is_empty())
@@ -74,7 +77,7 @@ pub fn init(configured_level: Option<&str>, file: Option<&Path>) -> Result<(), L
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false);
-    let file_layer = match file {
+    let file_layer = match &config.file {
         None => None,
         Some(path) => {
             let file = OpenOptions::new()
@@ -85,12 +88,14 @@ pub fn init(configured_level: Option<&str>, file: Option<&Path>) -> Result<(), L
                     path: path.to_path_buf(),
                     source,
                 })?;
-            Some(
-                fmt::layer()
-                    .with_writer(Mutex::new(file))
-                    .with_ansi(false)
-                    .with_target(false),
-            )
+            let layer = fmt::layer()
+                .with_writer(Mutex::new(file))
+                .with_ansi(false)
+                .with_target(false);
+            Some(match config.format {
+                LogFormat::Text => layer.boxed(),
+                LogFormat::Json => layer.json().boxed(),
+            })
         }
     };
 

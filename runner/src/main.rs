@@ -73,7 +73,6 @@ fn execute(cli: Cli) -> Result<Status, Failure> {
 /// Loads the configuration and starts logging with its `[log]` settings.
 fn load_config(path: &Path) -> Result<Config, Failure> {
     let config = Config::load(path).map_err(|error| Failure::new(Status::Config, error))?;
-    logging::init(config.log.level.as_deref(), config.log.file.as_deref())
-        .map_err(|error| Failure::new(Status::Config, error))?;
+    logging::init(&config.log).map_err(|error| Failure::new(Status::Config, error))?;
     Ok(config)
 }

@@ -11,6 +11,7 @@ mod faults;
 mod hostile;
 mod http_attacks;
 mod javascript;
+mod logging;
 mod outbox_support;
 mod policy;
 mod python;

@@ -74,7 +74,7 @@ impl CheckCommand {
 fn check_config(config: &Config) -> Result<CheckReport, Failure> {
     let mut problems = Vec::new();
     // A log file that cannot be opened fails `run` too, so it is a problem.
-    if let Err(error) = logging::init(config.log.level.as_deref(), config.log.file.as_deref()) {
+    if let Err(error) = logging::init(&config.log) {
         problems.push(error.to_string());
     }
     let engine = HookEngine::new(config.compile_cache())

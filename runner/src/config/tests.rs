@@ -222,3 +222,36 @@ fn short_sha256_pin_is_rejected() {
     );
     assert!(error.contains("hook `risk`"), "{error}");
 }
+
+#[test]
+fn log_format_defaults_to_text() {
+    let config = parse(VALID).expect("valid config");
+    assert_eq!(config.log.format, LogFormat::Text);
+    let json = VALID.replace("[log]\n", "[log]\nformat = \"json\"\n");
+    assert_eq!(parse(&json).expect("json").log.format, LogFormat::Json);
+}
+
+#[test]
+fn unknown_log_format_lists_accepted_ones() {
+    let text = VALID.replace("[log]\n", "[log]\nformat = \"xml\"\n");
+    let message = error_text(&text);
+    assert!(message.contains("xml"), "{message}");
+    assert!(message.contains("`text`"), "{message}");
+    assert!(message.contains("`json`"), "{message}");
+}
+
+#[test]
+fn cache_folder_defaults_next_to_config() {
+    let config = parse(VALID).expect("valid config");
+    assert_eq!(
+        config.cache_dir.as_deref(),
+        Some(Path::new("/etc/hook-runner/cache"))
+    );
+    let moved = format!("{VALID}\n[cache]\ndir = \"/var/cache/hook-runner\"\n");
+    assert_eq!(
+        parse(&moved).expect("dir").cache_dir.as_deref(),
+        Some(Path::new("/var/cache/hook-runner"))
+    );
+    let disabled = format!("{VALID}\n[cache]\nenabled = false\n");
+    assert_eq!(parse(&disabled).expect("disabled").cache_dir, None);
+}
