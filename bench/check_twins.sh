@@ -44,41 +44,7 @@ python3 bench/make_ticket.py 20 5020 "$work/generated/5020.xml" --review-tasks 2
 sed 's#<id>3003</id>#<id>3002</id>#; s#<name>Risk Review</name>#<name>Business Approval</name>#' \
     tests/fixtures/ticket_info/advance-1001.xml > "$work/advance-1001-left.xml"
 
-emulator_pid=
-# Stops the emulator, with SIGKILL when SIGTERM has not stopped it within 5
-# seconds, so that the script cannot hang here.
-stop_emulator() {
-    if [ -n "$emulator_pid" ]; then
-        kill "$emulator_pid" 2>/dev/null || true
-        for _ in $(seq 50); do
-            kill -0 "$emulator_pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$emulator_pid" 2>/dev/null || true
-        wait "$emulator_pid" 2>/dev/null || true
-        emulator_pid=
-    fi
-}
-trap stop_emulator EXIT
-
-# Starts an emulator that serves the tickets in DIR and sets $url to the
-# address that the emulator prints. The emulator picks a free port.
-start_emulator() {
-    local data=$1 out=$2
-    # Created here, so that the loop below can read it before the emulator starts.
-    : > "$out.emulator.out"
-    target/debug/scw-emulator --listen 127.0.0.1:0 --data "$data" \
-        --user "$user" --password "$password" > "$out.emulator.out" 2> "$out.emulator.log" &
-    emulator_pid=$!
-    url=
-    for _ in $(seq 100); do
-        url=$(sed -n 's/^listening on //p' "$out.emulator.out")
-        [ -n "$url" ] && return 0
-        sleep 0.1
-    done
-    echo "the emulator did not start within 10 seconds. See $out.emulator.log" >&2
-    exit 1
-}
+source tests/emulator/scripts/emulator.sh
 
 write_hook_runner_config() {
     cat > "$work/hook-runner.toml" <<TOML
@@ -107,7 +73,7 @@ TOML
 # OUT.fields, OUT.ticket.xml, OUT.writes, OUT.status and OUT.stderr.
 run_one() {
     local runner=$1 data=$2 ticket=$3 info=$4 out=$5
-    start_emulator "$data" "$out"
+    start_emulator target/debug/scw-emulator "$data" "$user" "$password" "$out.emulator"
     local status=0
     case $runner in
         hook-runner)

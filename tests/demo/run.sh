@@ -10,17 +10,8 @@ mkdir -p "$work"
 component="$PWD/target/guests/wasm32-wasip2/guest/risk_scorer.wasm"
 [ -f "$component" ] || { echo "missing $component: run 'make guests'" >&2; exit 1; }
 
-# The emulator picks a free port and prints it.
-target/debug/scw-emulator --listen 127.0.0.1:0 --data tests/fixtures/tickets \
-    --user demo --password demo-password > "$work/emulator.out" 2> "$work/emulator.log" &
-emulator=$!
-trap 'kill $emulator 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-    grep -q '^listening on ' "$work/emulator.out" 2>/dev/null && break
-    sleep 0.1
-done
-url=$(sed -n 's/^listening on //p' "$work/emulator.out")
-[ -n "$url" ] || { echo "the emulator did not start; see $work/emulator.log" >&2; exit 1; }
+source tests/emulator/scripts/emulator.sh
+start_emulator target/debug/scw-emulator tests/fixtures/tickets demo demo-password "$work/emulator"
 
 cat > "$work/hook-runner.toml" <<TOML
 [api]
