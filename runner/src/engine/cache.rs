@@ -42,7 +42,7 @@ pub struct CompileCache {
     dir: PathBuf,
 }
 
-/// Where a loaded component's machine code came from.
+/// The source of a loaded component's machine code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CacheOutcome {
     /// Mapped from an entry in the cache.
@@ -55,17 +55,17 @@ pub enum CacheOutcome {
 }
 
 impl CompileCache {
-    /// A cache in `dir`, which is created on first use.
+    /// Creates a cache in `dir`. The folder itself is created on first use.
     pub fn new(dir: PathBuf) -> CompileCache {
         CompileCache { dir }
     }
 
-    /// The cache folder.
+    /// Returns the cache folder.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    /// The entry file for a component with `digest` under `engine`.
+    /// Returns the entry file for a component with `digest` under `engine`.
     pub fn entry_path(&self, engine: &Engine, digest: &str) -> PathBuf {
         self.dir
             .join(format!("{}{ENTRY_SUFFIX}", entry_key(engine, digest)))
@@ -93,8 +93,8 @@ impl CompileCache {
         }
 
         // Processes that start together wait here for the first one to
-        // compile; the lock is released when `_lock` drops, or by the
-        // kernel when a compiling process dies.
+        // compile. The lock is released when `_lock` drops, or by the kernel
+        // when a compiling process dies.
         let _lock = match lock_entry(&entry) {
             Ok(lock) => lock,
             Err(error) => {
@@ -184,10 +184,10 @@ fn map_entry(engine: &Engine, path: &Path) -> Option<Component> {
         discard(path, &reason);
         return None;
     }
-    // SAFETY: hook-runner wrote this file itself: entries appear only by an
-    // atomic rename of a complete file serialized by `store_entry`, in a
-    // folder that `dir::ensure_private` checked is owned by this user and
-    // not writable by anyone else, and entries are never modified in place.
+    // SAFETY: hook-runner wrote this file itself. Entries appear only by an
+    // atomic rename of a complete file serialized by `store_entry`, and are
+    // never modified in place. `dir::ensure_private` checked that the folder
+    // is owned by this user and that no other user can write into it.
     #[expect(
         unsafe_code,
         reason = "wasmtime maps compiled code from a trusted file"

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 /// Creates `dir` when missing (readable and writable by its owner only) and
-/// checks that it is a folder owned by this user that nobody else can write
-/// into. The error says what is wrong and how to fix it.
+/// checks that it is a folder owned by this user that no other user can
+/// write into. The error says what is wrong and how to fix it.
 pub fn ensure_private(dir: &Path) -> Result<(), String> {
     if !dir.exists() {
         create(dir)?;
@@ -68,7 +68,7 @@ fn check_owner_and_mode(_dir: &Path, _metadata: &std::fs::Metadata) -> Result<()
 
 #[cfg(unix)]
 fn current_user() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
+    // SAFETY: geteuid takes no arguments and POSIX defines no error for it.
     #[expect(unsafe_code, reason = "libc call without a safe std equivalent")]
     unsafe {
         libc::geteuid()
