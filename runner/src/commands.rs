@@ -3,6 +3,7 @@
 mod check;
 mod compile;
 mod inspect;
+mod new;
 mod outbox;
 mod run;
 
@@ -12,6 +13,7 @@ pub use inspect::{
     ComponentSurface, Finding, InspectCommand, PolicyFit, PolicyGrants, SurfaceItem, fit_policy,
     read_surface,
 };
+pub use new::{Language, NewCommand};
 pub use outbox::{OutboxCommand, OutboxSubcommand};
 pub use run::RunCommand;
 

@@ -61,6 +61,8 @@ fn execute(cli: Cli) -> Result<Status, Failure> {
         match command {
             Command::Run(run) => run.execute(&load_config(&path)?).await,
             Command::Outbox(outbox) => outbox.execute(&load_config(&path)?).await,
+            // `new` writes a project from templates and reads no configuration.
+            Command::New(new) => new.execute(),
             // `check` reports an invalid configuration in its own output.
             Command::Check(check) => check.execute(&path),
             Command::Compile(compile) => compile.execute(&load_config(&path)?),
