@@ -12,6 +12,7 @@ mod hostile;
 mod http_attacks;
 mod javascript;
 mod logging;
+mod new_project;
 mod outbox_support;
 mod policy;
 mod python;
