@@ -29,12 +29,18 @@ fn json_log_file_has_one_object_per_line() {
         .map(|line| serde_json::from_str(line).expect("a JSON object per line"))
         .collect();
     assert!(records.len() >= 3, "{log}");
-    assert!(records.iter().all(|record| record["level"].is_string()), "{log}");
+    assert!(
+        records.iter().all(|record| record["level"].is_string()),
+        "{log}"
+    );
     let finished = records
         .iter()
         .find(|record| record["fields"]["message"] == "finished")
         .expect("a finished record");
     assert_eq!(finished["fields"]["ticket"], 1001, "{finished}");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!stderr.trim_start().starts_with('{'), "standard error stays text: {stderr}");
+    assert!(
+        !stderr.trim_start().starts_with('{'),
+        "standard error stays text: {stderr}"
+    );
 }
