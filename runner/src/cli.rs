@@ -56,6 +56,10 @@ pub enum Command {
     /// Show, retry or drop the write-backs that wait in the outbox because
     /// the SecureChange API failed.
     Outbox(OutboxCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(crate::commands::CompletionsCommand),
+    /// Print the man page (roff).
+    Man(crate::commands::ManCommand),
 }
 
 /// The exit code table shown at the end of `--help`.

@@ -2,6 +2,7 @@
 
 mod check;
 mod compile;
+mod docs;
 mod inspect;
 mod new;
 mod outbox;
@@ -9,6 +10,7 @@ mod run;
 
 pub use check::CheckCommand;
 pub use compile::CompileCommand;
+pub use docs::{CompletionsCommand, ManCommand};
 pub use inspect::{
     ComponentSurface, Finding, InspectCommand, PolicyFit, PolicyGrants, SurfaceItem, fit_policy,
     read_surface,

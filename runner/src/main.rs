@@ -63,6 +63,8 @@ fn execute(cli: Cli) -> Result<Status, Failure> {
             Command::Outbox(outbox) => outbox.execute(&load_config(&path)?).await,
             // `new` writes a project from templates and reads no configuration.
             Command::New(new) => new.execute(),
+            Command::Completions(completions) => completions.execute(),
+            Command::Man(man) => man.execute(),
             // `check` reports an invalid configuration in its own output.
             Command::Check(check) => check.execute(&path),
             Command::Compile(compile) => compile.execute(&load_config(&path)?),

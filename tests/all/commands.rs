@@ -237,3 +237,29 @@ fn inspect_rejects_invalid_policy() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("policy.toml:2:"), "{stderr}");
 }
+
+#[test]
+fn completions_name_every_subcommand() {
+    let scenario = Scenario::start();
+    for shell in ["bash", "zsh", "fish"] {
+        let output = run(&scenario, &["completions", shell]);
+        assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+        let script = String::from_utf8_lossy(&output.stdout);
+        for subcommand in ["run", "check", "compile", "inspect", "outbox", "new"] {
+            assert!(script.contains(subcommand), "{shell}: {subcommand}");
+        }
+    }
+    let unknown = run(&scenario, &["completions", "nosh"]);
+    assert_eq!(unknown.status.code(), Some(2), "{}", describe(&unknown));
+}
+
+#[test]
+fn man_page_has_commands_and_exit_codes() {
+    let scenario = Scenario::start();
+    let output = run(&scenario, &["man"]);
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let page = String::from_utf8_lossy(&output.stdout);
+    assert!(page.contains(".TH hook-runner 1"), "{page}");
+    assert!(page.contains("hook\\-runner\\-compile(1)"), "{page}");
+    assert!(page.contains("Exit codes:"), "{page}");
+}

@@ -1,0 +1,61 @@
+//! `hook-runner completions` and `hook-runner man`: shell completion scripts
+//! and a man page, generated from the command-line definition so they never
+//! drift from `--help`.
+
+use clap::CommandFactory;
+
+use crate::cli::Cli;
+use crate::exit_code::Status;
+use crate::failure::Failure;
+
+/// Print a shell completion script for hook-runner on standard output.
+///
+/// Bash: `hook-runner completions bash > /etc/bash_completion.d/hook-runner`.
+/// Zsh: write it to `_hook-runner` in a folder of `$fpath`. Fish: write it
+/// to `~/.config/fish/completions/hook-runner.fish`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsCommand {
+    /// The shell to complete in
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// Print hook-runner's man page (roff) on standard output, for example
+/// `hook-runner man > /usr/local/share/man/man1/hook-runner.1`.
+#[derive(Debug, clap::Args)]
+pub struct ManCommand {}
+
+impl CompletionsCommand {
+    /// Writes the completion script and returns the exit status.
+    pub fn execute(&self) -> Result<Status, Failure> {
+        let mut script = Vec::new();
+        clap_complete::generate(self.shell, &mut Cli::command(), "hook-runner", &mut script);
+        write_stdout(&script)
+    }
+}
+
+impl ManCommand {
+    /// Writes the man page and returns the exit status.
+    pub fn execute(&self) -> Result<Status, Failure> {
+        let mut page = Vec::new();
+        clap_mangen::Man::new(Cli::command())
+            .render(&mut page)
+            .map_err(|error| {
+                Failure::new(
+                    Status::Internal,
+                    format!("failed to render the man page: {error}"),
+                )
+            })?;
+        write_stdout(&page)
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<Status, Failure> {
+    std::io::Write::write_all(&mut std::io::stdout(), bytes).map_err(|error| {
+        Failure::new(
+            Status::Internal,
+            format!("failed to write to standard output: {error}"),
+        )
+    })?;
+    Ok(Status::Success)
+}
