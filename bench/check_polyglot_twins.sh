@@ -54,57 +54,15 @@ fi
 sed 's#<id>3003</id>#<id>3002</id>#; s#<name>Risk Review</name>#<name>Business Approval</name>#' \
     tests/fixtures/ticket_info/advance-1004.xml > "$work/advance-1004-left.xml"
 
-emulator_pid=
-services_pid=
-# Stops a background process, with SIGKILL when SIGTERM has not stopped it
-# within 5 seconds, so that the script cannot hang here.
-stop_pid() {
-    local pid=$1
-    [ -n "$pid" ] || return 0
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-stop_servers() {
-    stop_pid "$emulator_pid"
-    stop_pid "$services_pid"
-    emulator_pid=
-    services_pid=
-}
-trap stop_servers EXIT
-
-# Waits until FILE contains a `listening on URL` line and prints the URL.
-listening_url() {
-    local file=$1 url=
-    for _ in $(seq 100); do
-        url=$(sed -n 's/^listening on //p' "$file")
-        if [ -n "$url" ]; then
-            echo "$url"
-            return 0
-        fi
-        sleep 0.1
-    done
-    echo "no server started within 10 seconds; see ${file%.out}.log" >&2
-    return 1
-}
+source tests/emulator/scripts/servers.sh
 
 # Starts the emulator with the bundled tickets and bench/services.py, and
 # sets $url and $services_url. Both pick a free port.
 start_servers() {
     local out=$1
-    : > "$out.emulator.out"
-    : > "$out.services.out"
-    "$emulator" --listen 127.0.0.1:0 --data tests/fixtures/tickets \
-        --user "$user" --password "$password" > "$out.emulator.out" 2> "$out.emulator.log" &
-    emulator_pid=$!
-    python3 bench/services.py > "$out.services.out" 2> "$out.services.log" &
-    services_pid=$!
-    url=$(listening_url "$out.emulator.out")
-    services_url=$(listening_url "$out.services.out")
+    start_emulator "$emulator" tests/fixtures/tickets "$user" "$password" "$out.emulator"
+    start_server "$out.services" python3 bench/services.py
+    services_url=$server_url
 }
 
 # Writes POLICY with the grants of the example policy SOURCE moved from HOST

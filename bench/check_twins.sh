@@ -44,7 +44,7 @@ python3 bench/make_ticket.py 20 5020 "$work/generated/5020.xml" --review-tasks 2
 sed 's#<id>3003</id>#<id>3002</id>#; s#<name>Risk Review</name>#<name>Business Approval</name>#' \
     tests/fixtures/ticket_info/advance-1001.xml > "$work/advance-1001-left.xml"
 
-source tests/emulator/scripts/emulator.sh
+source tests/emulator/scripts/servers.sh
 
 write_hook_runner_config() {
     cat > "$work/hook-runner.toml" <<TOML
@@ -100,7 +100,7 @@ for request in json.load(sys.stdin):
     if request["method"] != "GET":
         print(request["method"], request["path"], request["status"])
 ' > "$out.writes"
-    stop_emulator
+    stop_servers
 }
 
 failures=0

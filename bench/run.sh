@@ -50,17 +50,8 @@ for size in 10 100 1000; do
     sed "s|<id>1001</id>|<id>$id</id>|" tests/fixtures/ticket_info/advance-1001.xml > "$work/advance-$size.xml"
 done
 
-"$repo/target/release/scw-emulator" --listen 127.0.0.1:0 --data "$work/data" \
-    --user bench --password bench-password > "$work/emulator.out" 2> "$work/emulator.log" &
-emulator=$!
-services=
-trap 'kill $emulator $services 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-    grep -q '^listening on ' "$work/emulator.out" 2>/dev/null && break
-    sleep 0.1
-done
-url=$(sed -n 's/^listening on //p' "$work/emulator.out")
-[ -n "$url" ] || { echo "the emulator did not start; see $work/emulator.log" >&2; exit 1; }
+source tests/emulator/scripts/servers.sh
+start_emulator "$repo/target/release/scw-emulator" "$work/data" bench bench-password "$work/emulator"
 
 cat > "$work/hook-runner.toml" <<TOML
 [api]
@@ -89,8 +80,12 @@ ticket_info=$repo/tests/fixtures/ticket_info/advance-1001.xml
 # Every command runs through `sh -c 'exec ...'`, as the baseline does, and
 # every timed run starts from the loaded tickets: comments would otherwise
 # pile up on ticket 1001 and slow later commands.
+# The system's interpreter, as on a SecureChange server, else the one on
+# PATH. Never a version manager's wrapper script: a pyenv shim adds about
+# 100 ms to every start.
+if [ -x /usr/bin/python3 ]; then python_bin=/usr/bin/python3; else python_bin=$(python3 -c 'import sys; print(sys.executable)'); fi
 hook="exec $hook_runner < $ticket_info"
-python="exec python3 $repo/bench/risk_scorer.py < $ticket_info"
+python="exec $python_bin $repo/bench/risk_scorer.py < $ticket_info"
 perl="exec perl $repo/bench/risk_scorer.pl < $ticket_info"
 # The reset also deletes the outboxes: a run of an event that an earlier
 # run delivered finds its entry there and writes nothing again.
@@ -127,7 +122,7 @@ hyperfine -N --warmup 2 --runs "$runs" --export-json "$work/size.json" --prepare
     -n "10 access requests" "sh -c 'exec $hook_runner < $work/advance-10.xml'" \
     -n "100 access requests" "sh -c 'exec $hook_runner < $work/advance-100.xml'" \
     -n "1000 access requests" "sh -c 'exec $hook_runner < $work/advance-1000.xml'" \
-    -n "Python script, 1000 access requests" "sh -c 'exec python3 $repo/bench/risk_scorer.py < $work/advance-1000.xml'"
+    -n "Python script, 1000 access requests" "sh -c 'exec $python_bin $repo/bench/risk_scorer.py < $work/advance-1000.xml'"
 $reset
 /usr/bin/time -f "%M" -o "$work/rss-1000.txt" sh -c "exec $hook_runner < $work/advance-1000.xml" > /dev/null 2>&1
 
@@ -161,14 +156,8 @@ cat "$work/burst.json"
 echo "== Python and JavaScript hooks"
 polyglot=$work/polyglot
 mkdir -p "$polyglot"
-python3 bench/services.py > "$polyglot/services.out" 2> "$polyglot/services.log" &
-services=$!
-for _ in $(seq 100); do
-    grep -q '^listening on ' "$polyglot/services.out" 2>/dev/null && break
-    sleep 0.1
-done
-services_url=$(sed -n 's/^listening on //p' "$polyglot/services.out")
-[ -n "$services_url" ] || { echo "bench/services.py did not start; see $polyglot/services.log" >&2; exit 1; }
+start_server "$polyglot/services" python3 bench/services.py
+services_url=$server_url
 services_port=${services_url##*:}
 
 # Writes the example policy SOURCE with its grant moved from HOST to plain
@@ -234,8 +223,8 @@ done
 
 info=$repo/tests/fixtures/ticket_info
 vuln_hook="HOOK_RUNNER_CONFIG=$polyglot/vuln-check.toml SCW_EVENT=ADVANCE exec $hook_runner < $info/advance-1004.xml"
-vuln_native="SCW_EVENT=ADVANCE SCANNER_URL=$services_url exec python3 $repo/bench/vuln_check_native.py < $info/advance-1004.xml"
-python_empty="exec python3 -c pass"
+vuln_native="SCW_EVENT=ADVANCE SCANNER_URL=$services_url exec $python_bin $repo/bench/vuln_check_native.py < $info/advance-1004.xml"
+python_empty="exec $python_bin -c pass"
 kpi_hook="HOOK_RUNNER_CONFIG=$polyglot/kpi-export.toml SCW_EVENT=CLOSE exec $hook_runner < $info/close-1002.xml"
 kpi_native="SCW_EVENT=CLOSE KPI_URL=$services_url/api/tickets/closed exec node $repo/bench/kpi_export_native.js < $info/close-1002.xml"
 node_empty="exec node -e 0"

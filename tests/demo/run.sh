@@ -10,7 +10,7 @@ mkdir -p "$work"
 component="$PWD/target/guests/wasm32-wasip2/guest/risk_scorer.wasm"
 [ -f "$component" ] || { echo "missing $component: run 'make guests'" >&2; exit 1; }
 
-source tests/emulator/scripts/emulator.sh
+source tests/emulator/scripts/servers.sh
 start_emulator target/debug/scw-emulator tests/fixtures/tickets demo demo-password "$work/emulator"
 
 cat > "$work/hook-runner.toml" <<TOML
