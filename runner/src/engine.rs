@@ -2,15 +2,19 @@
 //! and the limits that stop a runaway hook.
 
 mod cache;
+mod command;
 mod compile;
 mod host;
+mod kind;
 mod limits;
 mod sandbox;
 
 pub use cache::{CacheEntries, CacheOutcome, CompileCache, list_entries};
 pub use compile::Compiled;
 pub use host::{HostState, ReadGrant, TicketAccess};
+pub use kind::HookKind;
 pub use limits::Limits;
+pub(crate) use sandbox::adapt_core_module;
 pub use sandbox::{HookFailure, HookRun, LoadError, LoadedHook, RunContext};
 
 use wasmtime::component::{HasSelf, Linker};
