@@ -14,7 +14,6 @@ pub use compile::Compiled;
 pub use host::{HostState, ReadGrant, TicketAccess};
 pub use kind::HookKind;
 pub use limits::Limits;
-pub(crate) use sandbox::adapt_core_module;
 pub use sandbox::{HookFailure, HookRun, LoadError, LoadedHook, RunContext};
 
 use wasmtime::component::{HasSelf, Linker};
