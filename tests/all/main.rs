@@ -4,6 +4,7 @@
 mod audit;
 mod bad_input;
 mod cache;
+mod command_hooks;
 mod commands;
 mod concurrency;
 mod crash;
