@@ -6,6 +6,7 @@ mod bad_input;
 mod cache;
 mod command_hooks;
 mod commands;
+mod componentize;
 mod concurrency;
 mod crash;
 mod faults;
