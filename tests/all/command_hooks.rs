@@ -253,6 +253,14 @@ fn condition_false_when_any_hook_says_false() {
 }
 
 #[test]
+fn condition_not_printed_after_failure() {
+    let (_, _, output) = run_advance(&[probe("condition"), probe("fail")]);
+
+    assert_exit(&output, HOOK_FAILED);
+    assert!(output.stdout.is_empty(), "{}", describe(&output));
+}
+
+#[test]
 fn check_reports_command_kind() {
     let scenario = Scenario::start();
     let component = component(PRIORITY_LEVEL_C);

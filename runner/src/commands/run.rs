@@ -255,7 +255,11 @@ async fn run_hooks(
         comments = written.comments,
         "finished"
     );
-    if let Some(value) = condition {
+    // A failed hook may have been the one to print `false`, so a run with
+    // a failure prints no condition result and exits non-zero.
+    if let Some(value) = condition
+        && status == Status::Success
+    {
         print_condition(value);
     }
     status
