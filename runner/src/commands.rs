@@ -2,6 +2,7 @@
 
 mod check;
 mod compile;
+mod componentize;
 mod docs;
 mod inspect;
 mod new;
@@ -10,6 +11,7 @@ mod run;
 
 pub use check::CheckCommand;
 pub use compile::CompileCommand;
+pub use componentize::ComponentizeCommand;
 pub use docs::{CompletionsCommand, ManCommand};
 pub use inspect::{
     ComponentSurface, Finding, InspectCommand, PolicyFit, PolicyGrants, SurfaceItem, fit_policy,

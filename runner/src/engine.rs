@@ -2,14 +2,17 @@
 //! and the limits that stop a runaway hook.
 
 mod cache;
+mod command;
 mod compile;
 mod host;
+mod kind;
 mod limits;
 mod sandbox;
 
 pub use cache::{CacheEntries, CacheOutcome, CompileCache, list_entries};
 pub use compile::Compiled;
 pub use host::{HostState, ReadGrant, TicketAccess};
+pub use kind::HookKind;
 pub use limits::Limits;
 pub use sandbox::{HookFailure, HookRun, LoadError, LoadedHook, RunContext};
 

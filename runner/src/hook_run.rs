@@ -24,6 +24,9 @@ pub enum HookResult {
     /// The hook ran and its changes are safely in the outbox for a retry;
     /// the reason.
     Queued(String),
+    /// A command hook printed a scripted condition result, which changes
+    /// nothing in the ticket.
+    Condition(bool),
     /// The hook or its write-back failed; the status and the message.
     Failed(Status, String),
 }
@@ -90,6 +93,9 @@ pub async fn run_hook(
         check_before_writing(&run.requests, &outcome, &limits, audit, &hook.name)
     {
         HookResult::Failed(Status::HookFailed, message)
+    } else if let Some(condition) = run.condition {
+        tracing::info!(hook = %hook.name, condition, "hook returned a condition result");
+        HookResult::Condition(condition)
     } else if let Err(error) =
         writeback::check_grants(grant, policy_path.as_deref(), info.id, &outcome)
     {
@@ -106,7 +112,7 @@ pub async fn run_hook(
     if !any_denied {
         let error = match &handled {
             HookResult::Failed(_, message) => Some(message.as_str()),
-            HookResult::Applied(_) | HookResult::Queued(_) => None,
+            HookResult::Applied(_) | HookResult::Queued(_) | HookResult::Condition(_) => None,
         };
         audit.outcome_handled(&hook.name, error, run.elapsed, run.fuel_used);
     }

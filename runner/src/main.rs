@@ -68,8 +68,10 @@ fn execute(cli: Cli) -> Result<Status, Failure> {
             // `check` reports an invalid configuration in its own output.
             Command::Check(check) => check.execute(&path),
             Command::Compile(compile) => compile.execute(&load_config(&path)?),
-            // `inspect` reads only the files on its command line.
+            // `inspect` and `componentize` read only the files on their
+            // command line.
             Command::Inspect(inspect) => inspect.execute(),
+            Command::Componentize(componentize) => componentize.execute(),
         }
     })
 }

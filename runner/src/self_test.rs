@@ -5,9 +5,10 @@
 use std::io::Write;
 
 use crate::api::ApiClient;
+use crate::componentize::Adapter;
 use crate::config::{Config, HookConfig};
 use crate::egress::Resolver;
-use crate::engine::{CacheOutcome, HookEngine};
+use crate::engine::{CacheOutcome, HookEngine, HookKind};
 use crate::event::event_name;
 use crate::exit_code::Status;
 use crate::hook_context;
@@ -31,8 +32,12 @@ pub struct HookCheck {
     /// Problems, without the `` hook `name`: `` prefix.
     pub problems: Vec<String>,
     /// The component's digest and where its machine code came from, when
-    /// it compiled and fits the `trigger` world.
+    /// it compiled and is a hook of a known kind.
     pub compiled: Option<(String, CacheOutcome)>,
+    /// The hook's kind, when the component loaded.
+    pub kind: Option<HookKind>,
+    /// The adapter a core module was wrapped with.
+    pub adapter: Option<Adapter>,
     /// The hook's policy when it loaded ([`Policy::deny_all`] for a hook
     /// without a policy file).
     pub policy: Option<Policy>,
@@ -94,15 +99,19 @@ fn check_hook(hook: &HookConfig, engine: &HookEngine) -> HookCheck {
         .load(&hook.component)
         .map_err(|error| error.to_string());
     let loaded = loaded.and_then(|loaded| check_pin(hook, &loaded.digest).map(|()| loaded));
-    let compiled = match loaded {
+    let (compiled, kind, adapter) = match loaded {
         Ok(loaded) => {
             let events: Vec<&str> = hook.events.iter().map(|event| event_name(*event)).collect();
-            tracing::info!(hook = %hook.name, events = %events.join(","), "component loaded");
-            Some((loaded.digest, loaded.compiled))
+            tracing::info!(hook = %hook.name, events = %events.join(","), kind = loaded.kind.name(), "component loaded");
+            (
+                Some((loaded.digest, loaded.compiled)),
+                Some(loaded.kind),
+                loaded.adapter,
+            )
         }
         Err(problem) => {
             problems.push(problem);
-            None
+            (None, None, None)
         }
     };
 
@@ -126,6 +135,8 @@ fn check_hook(hook: &HookConfig, engine: &HookEngine) -> HookCheck {
         name: hook.name.clone(),
         problems,
         compiled,
+        kind,
+        adapter,
         policy,
     }
 }

@@ -339,7 +339,7 @@ fn wrong_world_component_is_config_error() {
         &scenario,
         &output,
         CONFIG_ERROR,
-        "does not fit the hook-runner `trigger` world",
+        "does not fit a hook-runner hook: it exports neither `on-event` nor `wasi:cli/run`",
     );
 }
 

@@ -151,7 +151,7 @@ fn inspect_lists_imports_and_exports() {
     assert!(stdout.contains("hook-runner:api/log@"), "{stdout}");
     assert!(stdout.contains("hook-runner:api/config@"), "{stdout}");
     assert!(stdout.contains("  on-event (function)"), "{stdout}");
-    assert!(stdout.contains("fits the `trigger` world: yes"), "{stdout}");
+    assert!(stdout.contains("hook kind: trigger\n"), "{stdout}");
 }
 
 #[test]

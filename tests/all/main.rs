@@ -4,7 +4,9 @@
 mod audit;
 mod bad_input;
 mod cache;
+mod command_hooks;
 mod commands;
+mod componentize;
 mod concurrency;
 mod crash;
 mod faults;

@@ -1,8 +1,13 @@
-//! Paths of the Python and JavaScript hook components, which `make test`
-//! builds into `target/guests/` before it runs cargo (the Rust guests are
-//! built by `build.rs` and named in [`crate::guests`]).
+//! Paths of the Python, JavaScript, C and Go hooks, which `make test` builds
+//! into `target/guests/` before it runs cargo (the Rust guests are built by
+//! `build.rs` and named in [`crate::guests`]).
 
 use std::path::Path;
+
+/// The C command program `guests/priority-level-c`, a preview1 core module.
+pub const PRIORITY_LEVEL_C: &str = "command/priority-level.wasm";
+/// The Go command program `guests/requester-note-go`, a preview1 core module.
+pub const REQUESTER_NOTE_GO: &str = "command/requester-note.wasm";
 
 /// Returns the absolute path of `target/guests/RELATIVE`, such as
 /// `python/vuln_check.wasm`.
@@ -17,7 +22,8 @@ pub fn component(relative: &str) -> String {
     assert!(
         path.is_file(),
         "the hook component {} is missing: run `make test`, which builds it \
-         (`make polyglot-guests` builds the Python and JavaScript hooks alone)",
+         (`make polyglot-guests` builds the Python and JavaScript hooks alone, \
+         `make command-guests` the C and Go command hooks)",
         path.display()
     );
     path.to_str().expect("UTF-8 path").to_owned()

@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use super::inspect::{fit_policy, read_surface};
 use super::print_report;
+use crate::componentize::Adapter;
 use crate::config::{Config, HookConfig};
-use crate::engine::{CacheOutcome, HookEngine, list_entries};
+use crate::engine::{CacheOutcome, HookEngine, HookKind, list_entries};
 use crate::exit_code::Status;
 use crate::failure::Failure;
 use crate::logging;
@@ -41,6 +42,10 @@ struct CheckReport {
 struct HookReport {
     name: String,
     component: PathBuf,
+    /// `trigger` or `command`; `None` when the component did not load.
+    kind: Option<HookKind>,
+    /// The adapter a core module was wrapped with.
+    adapter: Option<Adapter>,
     policy: Option<PathBuf>,
     /// Where the component's machine code came from, when it compiled.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -139,6 +144,8 @@ fn report_hook(engine: &HookEngine, hook: &HookConfig, check: HookCheck) -> Hook
     HookReport {
         name: check.name,
         component: hook.component.clone(),
+        kind: check.kind,
+        adapter: check.adapter,
         policy: hook.policy.clone(),
         compiled,
         problems: check.problems,
@@ -183,6 +190,13 @@ fn render_text(report: &CheckReport) -> String {
         };
         text.push_str(&format!("\nhook `{}`: {status}\n", hook.name));
         text.push_str(&format!("  component `{}`\n", hook.component.display()));
+        if let Some(kind) = hook.kind {
+            let adapted = match hook.adapter {
+                Some(adapter) => format!(" (core module, {} adapter)", adapter.name()),
+                None => String::new(),
+            };
+            text.push_str(&format!("  kind: {}{adapted}\n", kind.name()));
+        }
         match &hook.policy {
             Some(policy) => text.push_str(&format!("  policy `{}`\n", policy.display())),
             None => text.push_str(
@@ -222,6 +236,8 @@ mod tests {
         HookReport {
             name: "risk-scorer".into(),
             component: "hooks/risk.wasm".into(),
+            kind: Some(HookKind::Trigger),
+            adapter: None,
             policy: None,
             compiled: None,
             problems: problems.iter().map(|p| p.to_string()).collect(),

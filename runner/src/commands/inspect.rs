@@ -9,7 +9,8 @@ use wasmtime::component::types::ComponentExtern;
 use wasmtime::component::types::ComponentItem;
 
 use super::print_report;
-use crate::engine::{HookEngine, LoadError};
+use crate::componentize::Adapter;
+use crate::engine::{HookEngine, HookKind, LoadError};
 use crate::exit_code::Status;
 use crate::failure::Failure;
 use crate::policy::{Policy, SecretSource};
@@ -105,8 +106,12 @@ pub struct Finding {
 #[derive(Debug, Serialize)]
 struct InspectReport {
     component: PathBuf,
-    /// `None` when the component fits the `trigger` world, else the reason.
-    trigger_world_error: Option<String>,
+    /// The hook kind, or `None` when the component cannot be loaded.
+    kind: Option<HookKind>,
+    /// The adapter a core module was wrapped with.
+    adapter: Option<Adapter>,
+    /// The reason the component cannot be loaded as a hook.
+    load_error: Option<String>,
     #[serde(flatten)]
     surface: ComponentSurface,
     policy: Option<PolicyFit>,
@@ -129,14 +134,16 @@ impl InspectCommand {
             None => None,
         };
 
-        let trigger_world_error = engine
-            .load(&self.component)
-            .err()
-            .map(|error| error.to_string());
+        let (kind, adapter, load_error) = match engine.load(&self.component) {
+            Ok(hook) => (Some(hook.kind), hook.adapter, None),
+            Err(error) => (None, None, Some(error.to_string())),
+        };
 
         let report = InspectReport {
             component: self.component.clone(),
-            trigger_world_error,
+            kind,
+            adapter,
+            load_error,
             surface,
             policy,
         };
@@ -146,7 +153,8 @@ impl InspectCommand {
 }
 
 /// Compiles the component at `path`, or maps it from the compile cache, and
-/// lists its imports and exports.
+/// lists its imports and exports. A WASI preview1 core module is listed as
+/// the component its adapter makes.
 pub fn read_surface(engine: &HookEngine, path: &Path) -> Result<ComponentSurface, LoadError> {
     let bytes = std::fs::read(path).map_err(|error| LoadError::Read {
         path: path.to_path_buf(),
@@ -174,20 +182,12 @@ pub fn read_surface(engine: &HookEngine, path: &Path) -> Result<ComponentSurface
     Ok(ComponentSurface { imports, exports })
 }
 
-/// Explains why `bytes` cannot be a component, when its header shows it:
-/// every WebAssembly binary starts with `\0asm`, then a version and layer
-/// that are `1, 0` for a core module and `0x0d, 1` for a component.
+/// Explains why `bytes` cannot be a component or a core module, when its
+/// header shows it: every WebAssembly binary starts with `\0asm`.
 fn format_problem(bytes: &[u8]) -> Option<&'static str> {
-    const MAGIC: &[u8] = b"\0asm";
-    const CORE_MODULE_VERSION: &[u8] = &[1, 0, 0, 0];
-    if !bytes.starts_with(MAGIC) {
+    if !bytes.starts_with(b"\0asm") {
         return Some(
             "the file does not start with the WebAssembly magic bytes `\\0asm`; pass the .wasm file that a component build produced",
-        );
-    }
-    if bytes[MAGIC.len()..].starts_with(CORE_MODULE_VERSION) {
-        return Some(
-            "it is a core WebAssembly module, not a component; build it for the wasm32-wasip2 target or wrap it with `wasm-tools component new`",
         );
     }
     None
@@ -376,9 +376,16 @@ fn summarize_grants(policy: &Policy) -> PolicyGrants {
 
 fn render_text(report: &InspectReport) -> String {
     let mut text = format!("component `{}`\n", report.component.display());
-    match &report.trigger_world_error {
-        None => text.push_str("fits the `trigger` world: yes\n"),
-        Some(error) => text.push_str(&format!("fits the `trigger` world: no: {error}\n")),
+    match (&report.kind, &report.load_error) {
+        (Some(kind), _) => text.push_str(&format!("hook kind: {}\n", kind.name())),
+        (None, Some(error)) => text.push_str(&format!("hook kind: none: {error}\n")),
+        (None, None) => text.push_str("hook kind: none\n"),
+    }
+    if let Some(adapter) = report.adapter {
+        text.push_str(&format!(
+            "a WASI preview1 core module, made a component with the {} adapter\n",
+            adapter.name()
+        ));
     }
     render_items(&mut text, "imports", &report.surface.imports);
     render_items(&mut text, "exports", &report.surface.exports);
@@ -606,12 +613,9 @@ mod tests {
     }
 
     #[test]
-    fn core_module_is_not_component() {
-        let module = b"\0asm\x01\0\0\0";
-        let message = format_problem(module).expect("a problem");
-        assert!(message.contains("core WebAssembly module"), "{message}");
-        let component = b"\0asm\x0d\0\x01\0";
-        assert_eq!(format_problem(component), None);
+    fn core_module_and_component_pass_header_check() {
+        assert_eq!(format_problem(b"\0asm\x01\0\0\0"), None);
+        assert_eq!(format_problem(b"\0asm\x0d\0\x01\0"), None);
     }
 
     #[test]

@@ -222,6 +222,7 @@ async fn run_hooks(
     let mut failed = 0;
     let mut queued = 0;
     let mut written = Applied::default();
+    let mut condition: Option<bool> = None;
     for hook in hooks {
         match run_hook(&engine, api, &resolver, audit, outbox, hook, (event, info)).await {
             HookResult::Applied(applied) => {
@@ -231,6 +232,9 @@ async fn run_hooks(
             HookResult::Queued(message) => {
                 tracing::warn!(hook = %hook.name, ticket = info.id, "{message}");
                 queued += 1;
+            }
+            HookResult::Condition(value) => {
+                condition = Some(condition.unwrap_or(true) && value);
             }
             HookResult::Failed(hook_status, message) => {
                 // One record per line: a multi-line message is joined.
@@ -251,5 +255,22 @@ async fn run_hooks(
         comments = written.comments,
         "finished"
     );
+    // A failed hook may have been the one to print `false`, so a run with
+    // a failure prints no condition result and exits non-zero.
+    if let Some(value) = condition
+        && status == Status::Success
+    {
+        print_condition(value);
+    }
     status
+}
+
+/// Prints the result of a scripted condition, the form SecureChange reads
+/// from a condition script's standard output. With several condition hooks
+/// on one event, the condition holds only when every hook returned true.
+fn print_condition(value: bool) {
+    let response = format!("<response><condition_result>{value}</condition_result></response>\n");
+    if let Err(error) = std::io::Write::write_all(&mut std::io::stdout(), response.as_bytes()) {
+        tracing::error!(%error, "failed to write the condition result to standard output");
+    }
 }

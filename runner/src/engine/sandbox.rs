@@ -1,5 +1,6 @@
-//! Loads a hook component and runs its `on-event` export in a fresh store
-//! with its limits, capturing its output.
+//! Loads a hook component and runs it in a fresh store with its limits,
+//! capturing its output: a trigger hook through its `on-event` export, a
+//! command hook through `wasi:cli/run`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,17 +10,28 @@ use wasmtime::{Store, StoreLimitsBuilder, UpdateDeadline};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 
+use wasmtime_wasi::p2::bindings::CommandPre;
+
 use super::cache::CacheOutcome;
+use super::command;
 use super::compile::Compiled;
 use super::host::{HostState, TicketAccess, escape_control};
+use super::kind::{HookKind, hook_kind};
 use super::limits::Limits;
 use super::{EPOCH_TICK, HookEngine};
 use crate::bindings::{Event, HookError, Outcome, TicketInfo, TriggerPre};
+use crate::command_output::CommandOutput;
+use crate::componentize::{self, Adapter, ComponentizeError};
 use crate::egress::{Egress, RequestRecord};
 
 /// A compiled component, linked and ready to instantiate.
 pub struct LoadedHook {
-    pre: TriggerPre<HostState>,
+    pre: HookPre,
+    /// The hook's kind, which decides the entry point hook-runner calls.
+    pub kind: HookKind,
+    /// The adapter a core module was wrapped with, or `None` for a file
+    /// that already was a component.
+    pub adapter: Option<Adapter>,
     /// The component file.
     pub path: PathBuf,
     /// `sha256:` and the hex SHA-256 of the component file.
@@ -28,11 +40,24 @@ pub struct LoadedHook {
     pub compiled: CacheOutcome,
 }
 
+/// The pre-instantiated component, by hook kind.
+enum HookPre {
+    Trigger(TriggerPre<HostState>),
+    Command(CommandPre<HostState>),
+}
+
+/// The return value of the guest's entry point.
+enum Returned {
+    Trigger(Result<Outcome, HookError>),
+    Command(Result<(), ()>),
+}
+
 impl std::fmt::Debug for LoadedHook {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter
             .debug_struct("LoadedHook")
             .field("path", &self.path)
+            .field("kind", &self.kind)
             .finish_non_exhaustive()
     }
 }
@@ -56,8 +81,17 @@ pub enum LoadError {
         /// The compiler's message.
         message: String,
     },
-    /// The component does not fit the `trigger` world.
-    #[error("component `{}` does not fit the hook-runner `trigger` world: {message}", path.display())]
+    /// A core module that the preview1 adapters cannot wrap.
+    #[error("failed to make core module `{}` into a component: {error}", path.display())]
+    Adapt {
+        /// The file.
+        path: PathBuf,
+        /// The adapter's error.
+        error: ComponentizeError,
+    },
+    /// The component is neither a trigger nor a command hook, or its
+    /// imports cannot be linked.
+    #[error("component `{}` does not fit a hook-runner hook: {message}", path.display())]
     World {
         /// The file.
         path: PathBuf,
@@ -84,6 +118,17 @@ pub enum HookFailure {
     /// The hook trapped or could not be instantiated.
     #[error("the hook trapped: {0}")]
     Trap(String),
+    /// A command hook exited with a non-zero status.
+    #[error("the hook exited with status {status}{}", stderr_line.as_ref().map(|line| format!(" (last stderr line: {line})")).unwrap_or_default())]
+    Exit {
+        /// The exit status.
+        status: i32,
+        /// The last line the hook wrote to standard error, escaped.
+        stderr_line: Option<String>,
+    },
+    /// A command hook's standard output is not a valid result.
+    #[error("{0}")]
+    InvalidOutput(String),
 }
 
 /// The resources of one hook run: its name, settings, ticket access, limits
@@ -124,28 +169,45 @@ pub struct HookRun {
     pub log_limit_hit: bool,
     /// Whether standard output or error reached its capture limit.
     pub output_limit_hit: bool,
+    /// The `<condition_result>` a command hook printed, if it printed one.
+    pub condition: Option<bool>,
 }
 
 impl HookEngine {
-    /// Compiles `path`, or maps it from the compile cache, and checks it
-    /// against the `trigger` world.
+    /// Compiles `path`, a component or a WASI preview1 core module, or maps
+    /// it from the compile cache, then finds its hook kind and links its
+    /// imports.
     pub fn load(&self, path: &Path) -> Result<LoadedHook, LoadError> {
         let Compiled {
             component,
             digest,
             outcome,
+            adapter,
         } = self.compile(path)?;
         let world_error = |error: wasmtime::Error| LoadError::World {
             path: path.to_path_buf(),
             message: error_chain(&error),
         };
+        let kind = hook_kind(&self.engine, &component).map_err(|message| LoadError::World {
+            path: path.to_path_buf(),
+            message: message.to_string(),
+        })?;
         let instance_pre = self
             .linker
             .instantiate_pre(&component)
             .map_err(world_error)?;
-        let pre = TriggerPre::new(instance_pre).map_err(world_error)?;
+        let pre = match kind {
+            HookKind::Trigger => {
+                HookPre::Trigger(TriggerPre::new(instance_pre).map_err(world_error)?)
+            }
+            HookKind::Command => {
+                HookPre::Command(CommandPre::new(instance_pre).map_err(world_error)?)
+            }
+        };
         Ok(LoadedHook {
             pre,
+            kind,
+            adapter,
             path: path.to_path_buf(),
             digest,
             compiled: outcome,
@@ -166,8 +228,13 @@ impl HookEngine {
         let started = Instant::now();
         let stdout = MemoryOutputPipe::new(limits.output_bytes);
         let stderr = MemoryOutputPipe::new(limits.output_bytes);
-        let wasi = WasiCtxBuilder::new()
-            .stdin(MemoryInputPipe::new(Vec::<u8>::new()))
+        let mut builder = WasiCtxBuilder::new();
+        let stdin = match hook.kind {
+            HookKind::Trigger => Vec::new(),
+            HookKind::Command => command::set_classic_contract(&mut builder, name, event, info),
+        };
+        let wasi = builder
+            .stdin(MemoryInputPipe::new(stdin))
             .stdout(stdout.clone())
             .stderr(stderr.clone())
             .allow_tcp(false)
@@ -200,17 +267,42 @@ impl HookEngine {
         });
 
         let call = async {
-            let instance = hook.pre.instantiate_async(&mut store).await?;
-            instance.call_on_event(&mut store, event, info).await
+            match &hook.pre {
+                HookPre::Trigger(pre) => {
+                    let instance = pre.instantiate_async(&mut store).await?;
+                    let returned = instance.call_on_event(&mut store, event, info).await?;
+                    Ok::<_, wasmtime::Error>(Returned::Trigger(returned))
+                }
+                HookPre::Command(pre) => {
+                    let command = pre.instantiate_async(&mut store).await?;
+                    let returned = command.wasi_cli_run().call_run(&mut store).await?;
+                    Ok(Returned::Command(returned))
+                }
+            }
         };
         // The epoch callback stops guest code; the timeout also stops a hook
         // that waits inside a host call, one tick later at the most.
         let timed = tokio::time::timeout(limits.wall_time + EPOCH_TICK, call).await;
-        let result = match timed {
-            Err(_) => Err(HookFailure::Timeout(limits.wall_time)),
-            Ok(Ok(Ok(outcome))) => Ok(outcome),
-            Ok(Ok(Err(hook_error))) => Err(HookFailure::Returned(hook_error)),
-            Ok(Err(error)) => Err(classify_trap(&error, limits, &stderr.contents())),
+        let command_exit = |status: i32| {
+            let stderr_line = last_stderr_line(&stderr.contents());
+            command::finish(status, &stdout.contents(), limits.output_bytes, stderr_line)
+        };
+        let (result, condition) = match timed {
+            Err(_) => (Err(HookFailure::Timeout(limits.wall_time)), None),
+            Ok(Ok(Returned::Trigger(Ok(outcome)))) => (Ok(outcome), None),
+            Ok(Ok(Returned::Trigger(Err(hook_error)))) => {
+                (Err(HookFailure::Returned(hook_error)), None)
+            }
+            // `wasi:cli/run` returns an error for a `main` that returned 1.
+            Ok(Ok(Returned::Command(returned))) => {
+                command_result(command_exit(if returned.is_ok() { 0 } else { 1 }))
+            }
+            Ok(Err(error)) => match error.downcast_ref::<wasmtime_wasi::I32Exit>() {
+                Some(exit) if hook.kind == HookKind::Command => {
+                    command_result(command_exit(exit.0))
+                }
+                _ => (Err(classify_trap(&error, limits, &stderr.contents())), None),
+            },
         };
 
         let fuel_used = limits
@@ -227,7 +319,13 @@ impl HookEngine {
             );
         }
         drop(store);
-        let stdout_full = log_output(name, "stdout", &stdout.contents(), limits.output_bytes);
+        // A command hook's standard output is its result, not log text.
+        let stdout_full = match hook.kind {
+            HookKind::Trigger => {
+                log_output(name, "stdout", &stdout.contents(), limits.output_bytes)
+            }
+            HookKind::Command => stdout.contents().len() >= limits.output_bytes,
+        };
         let stderr_full = log_output(name, "stderr", &stderr.contents(), limits.output_bytes);
         HookRun {
             result,
@@ -237,7 +335,45 @@ impl HookEngine {
             fuel_used,
             log_limit_hit: dropped > 0,
             output_limit_hit: stdout_full || stderr_full,
+            condition,
         }
+    }
+}
+
+/// Returns `bytes`, read from `path`, as a component: a WASI preview1 core
+/// module is wrapped with the adapter that fits it, and the adapter is
+/// returned with it.
+pub(crate) fn adapt_core_module(
+    path: &Path,
+    bytes: Vec<u8>,
+) -> Result<(Vec<u8>, Option<Adapter>), LoadError> {
+    if !componentize::is_core_module(&bytes) {
+        return Ok((bytes, None));
+    }
+    let adapt_error = |error| LoadError::Adapt {
+        path: path.to_path_buf(),
+        error,
+    };
+    let adapter = componentize::detect_adapter(&bytes).map_err(adapt_error)?;
+    let component = componentize::componentize(&bytes, adapter).map_err(adapt_error)?;
+    Ok((component, Some(adapter)))
+}
+
+/// Splits a command hook's parsed output into the run's outcome and its
+/// condition result; a condition changes no field.
+fn command_result(
+    output: Result<CommandOutput, HookFailure>,
+) -> (Result<Outcome, HookFailure>, Option<bool>) {
+    match output {
+        Ok(CommandOutput::Outcome(outcome)) => (Ok(outcome), None),
+        Ok(CommandOutput::Condition(value)) => (
+            Ok(Outcome {
+                field_updates: Vec::new(),
+                comments: Vec::new(),
+            }),
+            Some(value),
+        ),
+        Err(failure) => (Err(failure), None),
     }
 }
 
@@ -259,17 +395,21 @@ fn classify_trap(error: &wasmtime::Error, limits: &Limits, stderr: &[u8]) -> Hoo
     if message.contains("forcing trap when growing memory") {
         return HookFailure::Memory(limits.memory_bytes);
     }
-    // A Rust panic or a C assertion prints its reason on stderr just before
-    // the trap, so the last line there is the most useful detail.
-    let last_line = String::from_utf8_lossy(stderr)
-        .lines()
-        .rev()
-        .find(|line| !line.trim().is_empty())
-        .map(|line| escape_control(line).into_owned());
-    match last_line {
+    match last_stderr_line(stderr) {
         Some(line) => HookFailure::Trap(format!("{message} (last stderr line: {line})")),
         None => HookFailure::Trap(message),
     }
+}
+
+/// Returns the last non-blank line of standard error, escaped. A Rust panic,
+/// a C assertion or a program's own error message is printed there just
+/// before the trap or exit, so it is the most useful detail.
+fn last_stderr_line(stderr: &[u8]) -> Option<String> {
+    String::from_utf8_lossy(stderr)
+        .lines()
+        .rev()
+        .find(|line| !line.trim().is_empty())
+        .map(|line| escape_control(line).into_owned())
 }
 
 /// Joins an error and its causes on one line. Only the first line of each is

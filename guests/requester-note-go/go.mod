@@ -1,0 +1,3 @@
+module hook-runner.example/requester-note
+
+go 1.24
