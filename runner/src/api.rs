@@ -59,9 +59,9 @@ impl ApiClient {
             .connect_timeout(Duration::from_secs(config.timeout_seconds.min(10)))
             .user_agent(concat!("hook-runner/", env!("CARGO_PKG_VERSION")));
         if config.url.scheme() == "http" {
-            // Plain HTTP uses no certificates; without this, building the
-            // client loads the system's whole certificate store, which
-            // costs more than the rest of a cached hook run.
+            // Plain HTTP uses no certificates. Without this, building the
+            // client loads the system's whole certificate store, which costs
+            // more than the rest of a cached hook run.
             builder = builder.tls_certs_only([]);
         }
         if let Some(ca_file) = &config.ca_file {

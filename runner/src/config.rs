@@ -86,7 +86,7 @@ pub struct LogConfig {
     pub file: Option<PathBuf>,
     /// A tracing filter such as `info` or `hook_runner=debug`.
     pub level: Option<String>,
-    /// How lines are written to `file`.
+    /// The form of the lines written to `file`.
     pub format: LogFormat,
 }
 
@@ -270,7 +270,8 @@ pub fn locate(flag: Option<&Path>, env_value: Option<&str>, exe: Option<&Path>) 
 }
 
 impl Config {
-    /// The compile cache in `cache.dir`, unless `cache.enabled` is false.
+    /// Returns the compile cache in `cache.dir`, unless `cache.enabled` is
+    /// false.
     pub fn compile_cache(&self) -> Option<CompileCache> {
         self.cache_dir.clone().map(CompileCache::new)
     }

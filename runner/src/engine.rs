@@ -72,18 +72,18 @@ impl HookEngine {
         })
     }
 
-    /// The wasmtime engine, for reading component types.
+    /// Returns the wasmtime engine, for reading component types.
     pub fn wasmtime(&self) -> &Engine {
         &self.engine
     }
 
-    /// The compile cache, when there is one.
+    /// Returns the compile cache, when there is one.
     pub fn cache(&self) -> Option<&CompileCache> {
         self.cache.as_ref()
     }
 
-    /// The cache entry file for a component with `digest`, when there is a
-    /// cache.
+    /// Returns the cache entry file for a component with `digest`, when
+    /// there is a cache.
     pub fn cache_entry(&self, digest: &str) -> Option<std::path::PathBuf> {
         self.cache
             .as_ref()

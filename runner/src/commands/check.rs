@@ -47,7 +47,7 @@ struct HookReport {
     /// The adapter a core module was wrapped with.
     adapter: Option<Adapter>,
     policy: Option<PathBuf>,
-    /// Where the component's machine code came from, when it compiled.
+    /// The source of the component's machine code, when it compiled.
     #[serde(skip_serializing_if = "Option::is_none")]
     compiled: Option<String>,
     problems: Vec<String>,
