@@ -62,6 +62,9 @@ pub enum Command {
     Completions(crate::commands::CompletionsCommand),
     /// Print the man page (roff).
     Man(crate::commands::ManCommand),
+    /// Print the JSON Schema of the configuration or of a policy file, for
+    /// editors.
+    Schema(crate::commands::SchemaCommand),
     /// Make a component from a WASI preview1 core module, as C, Zig and Go
     /// compilers write them.
     Componentize(ComponentizeCommand),

@@ -8,6 +8,7 @@ mod inspect;
 mod new;
 mod outbox;
 mod run;
+mod schema;
 
 pub use check::CheckCommand;
 pub use compile::CompileCommand;
@@ -20,6 +21,7 @@ pub use inspect::{
 pub use new::{Language, NewCommand};
 pub use outbox::{OutboxCommand, OutboxSubcommand};
 pub use run::RunCommand;
+pub use schema::{SchemaCommand, SchemaFile, schema_text};
 
 /// Prints a command's report on standard output, as pretty JSON when `json`
 /// is set and as `render` makes it otherwise. A closed or full standard

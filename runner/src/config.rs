@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::bindings::Event;
@@ -91,7 +92,7 @@ pub struct LogConfig {
 }
 
 /// The form of the lines in the log file.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
     /// Human-readable lines, as on standard error.
@@ -158,29 +159,47 @@ pub enum ConfigError {
     },
 }
 
-#[derive(Deserialize)]
+/// The hook-runner configuration file (`hook-runner.toml`). Relative paths
+/// are resolved against the file's folder.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "hook-runner configuration")]
 struct RawConfig {
+    /// Where the SecureChange REST API is and how hook-runner authenticates.
     api: RawApi,
+    /// Where and how hook-runner logs.
     #[serde(default)]
     log: RawLog,
+    /// The hooks, each bound to events.
     #[serde(default, rename = "hook")]
     hooks: Vec<RawHook>,
+    /// Fixed DNS answers for hooks' HTTP requests: host name to IP addresses,
+    /// checked against the policy like any other answer. The API's own
+    /// address is not affected.
     #[serde(default)]
     resolve: BTreeMap<String, Vec<std::net::IpAddr>>,
+    /// The JSON-lines audit log.
     #[serde(default)]
     audit: RawAudit,
+    /// The cache of compiled components.
     #[serde(default)]
     cache: RawCache,
+    /// The store of write-backs that wait for the API.
     #[serde(default)]
     outbox: RawOutbox,
 }
 
-#[derive(Deserialize)]
+/// The cache of compiled components.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "Cache")]
 #[serde(deny_unknown_fields)]
 struct RawCache {
+    /// `false` compiles every component at every run.
     #[serde(default = "enabled_by_default")]
     enabled: bool,
+    /// Folder of compiled components [default: `cache` next to the
+    /// configuration]. It must belong to the script user and not be
+    /// writable by others.
     dir: Option<PathBuf>,
 }
 
@@ -197,54 +216,106 @@ fn enabled_by_default() -> bool {
     true
 }
 
-#[derive(Deserialize, Default)]
+/// The store of write-backs that wait for the API.
+#[derive(Deserialize, Default, JsonSchema)]
+#[schemars(rename = "Outbox")]
 #[serde(deny_unknown_fields)]
 struct RawOutbox {
+    /// SQLite file [default: `hook-runner-outbox.sqlite` next to the
+    /// configuration].
     path: Option<PathBuf>,
 }
 
-#[derive(Deserialize, Default)]
+/// The JSON-lines audit log.
+#[derive(Deserialize, Default, JsonSchema)]
+#[schemars(rename = "Audit")]
 #[serde(deny_unknown_fields)]
 struct RawAudit {
+    /// File the audit records are appended to; without it nothing is
+    /// audited.
     file: Option<PathBuf>,
 }
 
-#[derive(Deserialize)]
+/// The SecureChange REST API. Exactly one of `password_env` and
+/// `password_file` must be set.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "Api")]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = crate::schema::require_exactly_one("password_env", "password_file"))]
 struct RawApi {
+    /// SecureChange's address, `https://host` or `http://host[:port]`.
+    #[schemars(regex(pattern = "^https?://"))]
     url: String,
+    /// The API user that hook-runner authenticates as (HTTP Basic).
+    #[schemars(length(min = 1))]
     username: String,
+    /// Name of the environment variable that holds the password.
     password_env: Option<String>,
+    /// File whose first line is the password; keep it readable by the
+    /// script user only.
     password_file: Option<PathBuf>,
+    /// PEM bundle of extra trusted CA certificates for an `https` URL.
     ca_file: Option<PathBuf>,
+    /// Time limit of one API request in seconds [default: 30].
+    #[schemars(range(min = 1))]
     timeout_seconds: Option<u64>,
 }
 
-#[derive(Deserialize, Default)]
+/// Where and how hook-runner logs.
+#[derive(Deserialize, Default, JsonSchema)]
+#[schemars(rename = "Log")]
 #[serde(deny_unknown_fields)]
 struct RawLog {
+    /// File the log is appended to, besides standard error.
     file: Option<PathBuf>,
+    /// Tracing filter such as `debug` or `hook_runner=debug,hook=trace`
+    /// [default: `info`]; `HOOK_RUNNER_LOG` overrides it.
     level: Option<String>,
+    /// Form of the lines in `file`; standard error is always text.
     #[serde(default)]
     format: LogFormat,
 }
 
-#[derive(Deserialize)]
+/// One hook and the events it runs on.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "Hook")]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = crate::schema::match_event_names)]
 struct RawHook {
+    /// Unique name, used in logs, the audit log and the outbox.
+    #[schemars(length(min = 1))]
     name: String,
+    /// The `.wasm` file: a `trigger` component, a `wasi:cli` command
+    /// component or a WASI preview1 core module.
     component: PathBuf,
+    /// `SCW_EVENT` values such as `ADVANCE`, in any case. `TEST` is handled
+    /// by hook-runner itself and rejected here.
+    #[schemars(length(min = 1))]
     events: Vec<String>,
+    /// Run only for these workflow names [default: all].
     #[serde(default)]
     workflows: Vec<String>,
+    /// Run only when `<ticket_info>` names one of these steps [default: all].
     #[serde(default)]
     steps: Vec<String>,
+    /// Settings that the hook reads through its `config` interface.
     #[serde(default)]
     config: BTreeMap<String, String>,
+    /// Write even when the ticket has left the step that `<ticket_info>`
+    /// named.
     #[serde(default)]
     write_if_step_changed: bool,
+    /// The hook's sandbox policy file; without one the hook gets no ticket
+    /// access, no network and the default limits.
     policy: Option<PathBuf>,
+    /// Pin of the component: 64 hex digits, optionally after `sha256:`.
+    #[schemars(regex(pattern = "^(sha256:)?[0-9a-fA-F]{64}$"))]
     sha256: Option<String>,
+}
+
+/// Returns the JSON Schema of the configuration file.
+pub fn json_schema() -> schemars::Schema {
+    schemars::schema_for!(RawConfig)
 }
 
 fn read_hint(error: &std::io::Error) -> &'static str {

@@ -24,6 +24,7 @@ pub mod hook_run;
 pub mod logging;
 pub mod outbox;
 pub mod policy;
+pub mod schema;
 pub mod selection;
 pub mod self_test;
 pub mod ticket;

@@ -65,6 +65,7 @@ fn execute(cli: Cli) -> Result<Status, Failure> {
             Command::New(new) => new.execute(),
             Command::Completions(completions) => completions.execute(),
             Command::Man(man) => man.execute(),
+            Command::Schema(schema) => schema.execute(),
             // `check` reports an invalid configuration in its own output.
             Command::Check(check) => check.execute(&path),
             Command::Compile(compile) => compile.execute(&load_config(&path)?),

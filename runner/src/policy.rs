@@ -38,6 +38,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use address::{AddressClass, BlockedAddress, check_address, special_purpose};
+pub use file::json_schema;
 pub use grant::{HttpGrant, PortRange, Scheme};
 pub use host::{HostPattern, MIN_IPV4_PREFIX, MIN_IPV6_PREFIX};
 pub use http::{Allowed, Denial, DenialReason, GrantRef, MalformedRequest, check_request};

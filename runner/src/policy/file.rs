@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -20,77 +21,158 @@ use super::{Policy, PolicyError, TicketGrant};
 const HOST_FORMS: &str = "use an exact host (`api.example.com`), a wildcard (`*.example.com`), \
      an IP address or a CIDR (`10.0.0.0/8`)";
 
-#[derive(Deserialize)]
+/// A hook's sandbox policy. Everything it does not grant is denied.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "hook-runner sandbox policy")]
 struct RawPolicy {
+    /// What the hook may do with the ticket of its event.
+    #[schemars(with = "Option<RawTicket>")]
     ticket: Option<Spanned<RawTicket>>,
+    /// Settings added to the hook's `config` values; a key here replaces
+    /// the same key of `[hook.config]`.
     #[serde(default)]
     config: BTreeMap<String, String>,
+    /// HTTP destinations the hook may reach, one table per destination.
     #[serde(default)]
+    #[schemars(with = "Vec<RawHttp>")]
     http: Vec<Spanned<RawHttp>>,
+    /// Secret headers that the host adds to granted requests; the hook
+    /// never sees their values.
     #[serde(default, rename = "secret")]
+    #[schemars(with = "Vec<RawSecret>")]
     secrets: Vec<Spanned<RawSecret>>,
+    /// Resource limits of one run.
     #[serde(default)]
     limits: RawLimits,
 }
 
-#[derive(Deserialize)]
+/// What the hook may do with the ticket of its event.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "Ticket")]
 #[serde(deny_unknown_fields)]
 struct RawTicket {
+    /// May read the event's ticket through `get-ticket`.
     #[serde(default)]
     read: bool,
+    /// Field names the hook may write, compared exactly.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     write_fields: Vec<Spanned<String>>,
+    /// May add comments to the ticket.
     #[serde(default)]
     comment: bool,
 }
 
-#[derive(Deserialize)]
+/// One HTTP destination the hook may reach.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "Http")]
 #[serde(deny_unknown_fields)]
 struct RawHttp {
+    /// The grant's name, which `[[secret]] grant` refers to.
+    #[schemars(with = "Option<String>")]
     name: Option<Spanned<String>>,
+    /// `https` or `http` [default: `https`].
+    #[schemars(with = "Option<String>", regex(pattern = "^(https|http)$"))]
     scheme: Option<Spanned<String>>,
+    /// Exact host, `*.example.com` (subdomains only), an IP address or a
+    /// CIDR range.
+    #[schemars(with = "String", length(min = 1))]
     host: Spanned<String>,
+    /// A port, or a range such as `"8000-8100"` [default: the scheme's
+    /// port].
+    #[schemars(with = "Option<RawPorts>")]
     ports: Option<Spanned<RawPorts>>,
+    /// Path prefix, matched on whole path segments [default: `/`].
+    #[schemars(with = "Option<String>", regex(pattern = "^/"))]
     path_prefix: Option<Spanned<String>>,
+    /// HTTP methods, case-sensitive [default: `["GET"]`].
+    #[schemars(with = "Option<Vec<String>>")]
     methods: Option<Vec<Spanned<String>>>,
 }
 
 /// `ports = 443` or `ports = "8000-8100"`.
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "Ports")]
 #[serde(
     untagged,
     expecting = "a port such as 443 or a range such as \"8000-8100\""
 )]
 enum RawPorts {
-    Number(i64),
-    Text(String),
+    Number(#[schemars(range(min = 1, max = 65535))] i64),
+    Text(#[schemars(regex(pattern = "^[0-9]+(-[0-9]+)?$"))] String),
 }
 
-#[derive(Deserialize)]
+/// A secret header that the host adds to the requests of one grant.
+/// Exactly one of `env` and `file` must be set.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "Secret")]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = crate::schema::require_exactly_one("env", "file"))]
 struct RawSecret {
+    /// The secret's name, for messages and the audit log.
+    #[schemars(with = "String", length(min = 1))]
     name: Spanned<String>,
+    /// Environment variable that holds the value.
+    #[schemars(with = "Option<String>")]
     env: Option<Spanned<String>>,
+    /// File that holds the value.
+    #[schemars(with = "Option<PathBuf>")]
     file: Option<Spanned<PathBuf>>,
+    /// The `[[http]] name` whose requests get the header.
+    #[schemars(with = "String")]
     grant: Spanned<String>,
+    /// Header name, such as `Authorization`.
+    #[schemars(with = "String")]
     header: Spanned<String>,
+    /// Header value with exactly one `{}` for the secret, such as
+    /// `"Bearer {}"` [default: `"{}"`].
+    #[schemars(with = "Option<String>")]
     format: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize, Default)]
+/// Resource limits of one run; every key has a default.
+#[derive(Deserialize, Default, JsonSchema)]
+#[schemars(rename = "Limits")]
 #[serde(deny_unknown_fields)]
 struct RawLimits {
+    /// Each linear memory of the hook, in MiB [default: 128].
+    #[schemars(with = "Option<u64>", range(min = 1, max = limits::MAX_MEMORY_MIB))]
     memory_mib: Option<Spanned<u64>>,
+    /// The whole run, host calls included, in seconds [default: 30].
+    #[schemars(with = "Option<u64>", range(min = 1, max = limits::MAX_WALL_TIME_SECONDS))]
     wall_time_seconds: Option<Spanned<u64>>,
+    /// wasmtime fuel units for the run; 0 turns metering off [default: 0].
+    #[schemars(with = "Option<u64>")]
     fuel: Option<Spanned<u64>>,
+    /// Requests per run, denied ones included [default: 32].
+    #[schemars(with = "Option<u64>", range(max = limits::MAX_MAX_HTTP_REQUESTS))]
     max_http_requests: Option<Spanned<u64>>,
+    /// One request body, in KiB [default: 1024].
+    #[schemars(with = "Option<u64>", range(max = limits::MAX_MAX_REQUEST_BODY_KIB))]
     max_request_body_kib: Option<Spanned<u64>>,
+    /// One response body, in KiB [default: 4096].
+    #[schemars(with = "Option<u64>", range(min = 1, max = limits::MAX_MAX_RESPONSE_BODY_KIB))]
     max_response_body_kib: Option<Spanned<u64>>,
+    /// One request, from connect to the last response byte, in seconds
+    /// [default: 10].
+    #[schemars(with = "Option<u64>", range(min = 1, max = limits::MAX_HTTP_TIMEOUT_SECONDS))]
     http_timeout_seconds: Option<Spanned<u64>>,
+    /// Field names, values and comments of the outcome, in KiB [default:
+    /// 256].
+    #[schemars(with = "Option<u64>", range(min = 1, max = limits::MAX_MAX_OUTCOME_KIB))]
     max_outcome_kib: Option<Spanned<u64>>,
+    /// Log messages of a run, in KiB [default: 256].
+    #[schemars(with = "Option<u64>", range(max = limits::MAX_MAX_LOG_KIB))]
     max_log_kib: Option<Spanned<u64>>,
+    /// Captured standard output and error, each, in KiB [default: 64].
+    #[schemars(with = "Option<u64>", range(max = limits::MAX_MAX_OUTPUT_KIB))]
     max_output_kib: Option<Spanned<u64>>,
+}
+
+/// Returns the JSON Schema of a policy file.
+pub fn json_schema() -> schemars::Schema {
+    schemars::schema_for!(RawPolicy)
 }
 
 /// The policy text and its file, for errors that point at a byte span.
