@@ -6,6 +6,8 @@
 #   make lint   rustfmt and clippy, as CI runs them
 #   make bench  time release builds against shell, Python and Perl scripts
 #               (bench/run.sh; results in target/bench/results.md)
+#   make install   build the release binary and install the SecureChange
+#               scripts folder layout under $(DESTDIR)$(PREFIX)
 #   make polyglot-guests   build the Python and JavaScript example hooks
 
 CARGO ?= cargo
@@ -36,7 +38,7 @@ PY_BUILD := WASI_WIT_DIR=$(WASI_WIT_DIR) COMPONENTIZE_PY=$(PYTHON_VENV)/bin/comp
 # numbers in docs/guest-builds.md; without it the builds run untimed.
 TIMED := $(shell [ -x /usr/bin/time ] && echo "/usr/bin/time -f '%C: %e s, peak %M KB'")
 
-.PHONY: all build guests demo test lint toolchain python-toolchain js-toolchain \
+.PHONY: all build guests demo test lint install toolchain python-toolchain js-toolchain \
 	polyglot-guests command-guests sdk-tests bench
 
 # C and Go command hooks: zig (its `zig cc` targets wasm32-wasi with a bundled
@@ -151,3 +153,33 @@ lint: toolchain
 
 bench: toolchain
 	bash bench/run.sh
+
+# The layout of docs/install.md. An existing configuration is kept, so
+# running it again upgrades the binary and the generated files only; it
+# then compiles the hooks of that configuration into the cache.
+# INSTALL_BIN picks another build of the binary (the tests use the debug one).
+PREFIX ?= /opt/tufin/data/securechange/scripts/hook-runner
+INSTALL_BIN ?= target/release/hook-runner
+INSTALL_DIR = $(DESTDIR)$(PREFIX)
+
+install:
+	@if [ "$(INSTALL_BIN)" = target/release/hook-runner ]; then \
+		$(CARGO) build --release -p hook-runner; fi
+	install -d -m 0750 $(INSTALL_DIR) $(INSTALL_DIR)/hooks $(INSTALL_DIR)/policies
+	install -d -m 0755 $(INSTALL_DIR)/share/schema $(INSTALL_DIR)/share/man/man1 \
+		$(INSTALL_DIR)/share/completions
+	install -m 0755 $(INSTALL_BIN) $(INSTALL_DIR)/hook-runner.new
+	mv -f $(INSTALL_DIR)/hook-runner.new $(INSTALL_DIR)/hook-runner
+	[ -e $(INSTALL_DIR)/hook-runner.toml ] || \
+		install -m 0640 runner/templates/install/hook-runner.toml $(INSTALL_DIR)/hook-runner.toml
+	$(INSTALL_DIR)/hook-runner schema config > $(INSTALL_DIR)/share/schema/hook-runner.schema.json
+	$(INSTALL_DIR)/hook-runner schema policy > $(INSTALL_DIR)/share/schema/policy.schema.json
+	$(INSTALL_DIR)/hook-runner man > $(INSTALL_DIR)/share/man/man1/hook-runner.1
+	for shell in bash zsh fish; do \
+		$(INSTALL_DIR)/hook-runner completions $$shell > $(INSTALL_DIR)/share/completions/hook-runner.$$shell || exit 1; \
+	done
+	@if grep -q '^\[\[hook\]\]' $(INSTALL_DIR)/hook-runner.toml; then \
+		$(INSTALL_DIR)/hook-runner --config $(INSTALL_DIR)/hook-runner.toml compile --prune; \
+	else \
+		echo "installed in $(INSTALL_DIR); add hooks to hook-runner.toml, then run ./hook-runner check"; \
+	fi
