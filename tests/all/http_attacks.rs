@@ -275,7 +275,6 @@ struct HttpRun {
     scenario: Scenario,
     policy_path: String,
     output: Output,
-    elapsed: Duration,
 }
 
 /// Settings of one run: the policy text after [`TICKET_GRANT`] (`None` for
@@ -319,7 +318,6 @@ impl HttpRun {
         if spec.policy.is_none() {
             remove_policy_lines(&scenario);
         }
-        let started = Instant::now();
         let output = scenario.run_with_env(
             Some("ADVANCE"),
             &ticket_info("advance-1001.xml"),
@@ -331,7 +329,6 @@ impl HttpRun {
             scenario,
             policy_path: policy_path.display().to_string(),
             output,
-            elapsed: started.elapsed(),
         }
     }
 
@@ -951,12 +948,8 @@ fn dribbling_response_hits_http_timeout() {
     run.assert_exit(SUCCESS);
     let line = run.request_line(1);
     assert!(line.contains("status=200"), "{line}");
-    assert!(!line.contains("error=none"), "{line}");
-    assert!(
-        run.elapsed < Duration::from_secs(8),
-        "the request took {:?}, with http_timeout_seconds = 2: {line}",
-        run.elapsed
-    );
+    // The request's 2 s time-out fired, not the run's 30 s limit.
+    assert!(line.contains("error=connection read timeout"), "{line}");
     assert_eq!(server.accepted(), 1);
 }
 
@@ -976,13 +969,9 @@ fn dribbling_response_stopped_by_wall_time() {
         ..RunSpec::default()
     });
 
+    // The run's 4 s limit fired, not the request's 30 s time-out.
     run.assert_exit(HOOK_FAILED);
-    run.assert_stderr_contains("time limit");
-    assert!(
-        run.elapsed < Duration::from_secs(8),
-        "the run took {:?}",
-        run.elapsed
-    );
+    run.assert_stderr_contains("within its time limit of 4s");
     assert_eq!(server.accepted(), 1);
 }
 
@@ -1002,13 +991,9 @@ fn silent_server_hits_wall_time() {
         ..RunSpec::default()
     });
 
+    // The run's 3 s limit fired, not the request's 10 s time-out.
     run.assert_exit(HOOK_FAILED);
-    run.assert_stderr_contains("time limit");
-    assert!(
-        run.elapsed < Duration::from_secs(6),
-        "the run took {:?}",
-        run.elapsed
-    );
+    run.assert_stderr_contains("within its time limit of 3s");
     assert_eq!(server.accepted(), 1);
     assert!(run.report().is_empty(), "{:?}", run.report());
 }
