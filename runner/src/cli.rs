@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::commands::{
     CheckCommand, CompileCommand, ComponentizeCommand, InspectCommand, OutboxCommand, RunCommand,
@@ -19,8 +19,7 @@ use crate::commands::{
     version,
     about,
     long_about,
-    after_long_help = EXIT_CODES,
-    args_conflicts_with_subcommands = true
+    after_long_help = EXIT_CODES
 )]
 pub struct Cli {
     /// Configuration file [default: the HOOK_RUNNER_CONFIG environment
@@ -92,11 +91,37 @@ Exit codes:
 SecureChange re-runs a script that exits non-zero; a re-run never writes twice,
 because each event's write-back is recorded in the outbox once.";
 
+/// Parses the command line. SecureChange may pass the arguments that an
+/// admin set as one string, so when the arguments as given do not parse and
+/// there is a single one with white space, it is split into words (see
+/// [`split_joined_arguments`]) and parsed again. `--config` may stand before
+/// or after the subcommand; the options of `run` only without a subcommand
+/// or after `run`.
+pub fn parse_arguments(arguments: Vec<String>) -> Result<Cli, clap::Error> {
+    let cli = match Cli::try_parse_from(&arguments) {
+        Ok(cli) => cli,
+        Err(error) if !is_joined(&arguments) => return Err(error),
+        Err(_) => Cli::try_parse_from(split_joined_arguments(arguments))?,
+    };
+    if cli.command.is_some() && (cli.run.event.is_some() || cli.run.ticket_info.is_some()) {
+        return Err(Cli::command().error(
+            clap::error::ErrorKind::ArgumentConflict,
+            "--event and --ticket-info are options of `run`: give them without a subcommand \
+             or after `run`",
+        ));
+    }
+    Ok(cli)
+}
+
+fn is_joined(arguments: &[String]) -> bool {
+    arguments.len() == 2 && arguments[1].contains(char::is_whitespace)
+}
+
 /// Splits an argument list that SecureChange passed as one string (`-a b`
 /// arrives as the single argument `"-a b"`) into words. Single or double
 /// quotes keep a word with spaces together, such as `--config "/a b.toml"`.
 pub fn split_joined_arguments(mut arguments: Vec<String>) -> Vec<String> {
-    if arguments.len() == 2 && arguments[1].contains(char::is_whitespace) {
+    if is_joined(&arguments) {
         let joined = arguments.remove(1);
         arguments.extend(split_words(&joined));
     }
@@ -126,7 +151,6 @@ fn split_words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_definition_is_valid() {
@@ -177,11 +201,34 @@ mod tests {
         assert_eq!(inspect.policy, Some(PathBuf::from("p.toml")));
     }
 
+    fn parse(words: &[&str]) -> Result<Cli, clap::Error> {
+        parse_arguments(words.iter().map(|word| word.to_string()).collect())
+    }
+
     #[test]
     fn run_options_conflict_with_check() {
-        let error = Cli::try_parse_from(["hook-runner", "--event", "ADVANCE", "check"])
-            .expect_err("rejected");
+        let error = parse(&["hook-runner", "--event", "ADVANCE", "check"]).expect_err("rejected");
         assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict);
+    }
+
+    #[test]
+    fn config_before_subcommand_parses() {
+        let cli = parse(&["hook-runner", "--config", "/a.toml", "compile"]).expect("parses");
+        assert_eq!(cli.config, Some(PathBuf::from("/a.toml")));
+        assert!(matches!(cli.command, Some(Command::Compile(_))));
+    }
+
+    #[test]
+    fn joined_arguments_parse() {
+        let cli = parse(&["hook-runner", "check --config /a.toml"]).expect("parses");
+        assert_eq!(cli.config, Some(PathBuf::from("/a.toml")));
+        assert!(matches!(cli.command, Some(Command::Check(_))));
+    }
+
+    #[test]
+    fn lone_option_with_space_is_kept() {
+        let cli = parse(&["hook-runner", "--config=/a b/c.toml"]).expect("parses");
+        assert_eq!(cli.config, Some(PathBuf::from("/a b/c.toml")));
     }
 
     #[test]

@@ -3,9 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use hook_runner::cli::{Cli, Command, split_joined_arguments};
+use hook_runner::cli::{Cli, Command, parse_arguments};
 use hook_runner::config::{self, Config};
 use hook_runner::exit_code::Status;
 use hook_runner::failure::Failure;
@@ -13,8 +11,7 @@ use hook_runner::logging;
 
 fn main() -> ExitCode {
     disable_library_backtraces();
-    let arguments = split_joined_arguments(std::env::args().collect());
-    let cli = match Cli::try_parse_from(arguments) {
+    let cli = match parse_arguments(std::env::args().collect()) {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
