@@ -200,7 +200,7 @@ fn render_text(report: &CheckReport) -> String {
         match &hook.policy {
             Some(policy) => text.push_str(&format!("  policy `{}`\n", policy.display())),
             None => text.push_str(
-                "  no policy file: no network, default limits, may read its ticket and write any field\n",
+                "  no policy file: no ticket reads, writes or comments, no network, default limits\n",
             ),
         }
         if let Some(compiled) = &hook.compiled {
