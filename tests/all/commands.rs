@@ -254,6 +254,33 @@ fn completions_name_every_subcommand() {
 }
 
 #[test]
+fn bash_completes_subcommand_options() {
+    let scenario = Scenario::start();
+    let output = run(&scenario, &["completions", "bash"]);
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let script = write_file(
+        &scenario,
+        "hook-runner.bash",
+        &String::from_utf8_lossy(&output.stdout),
+    );
+    // Bash calls the function with the command, the word being completed
+    // and the word before it, as it does for `hook-runner check --<TAB>`.
+    let probe = format!(
+        "source '{script}'; COMP_WORDS=(hook-runner check --); COMP_CWORD=2; \
+         _hook__runner hook-runner -- check; printf '%s\\n' \"${{COMPREPLY[@]}}\""
+    );
+
+    let completed = std::process::Command::new("bash")
+        .args(["--norc", "-c", &probe])
+        .output()
+        .expect("run bash");
+
+    assert_eq!(completed.status.code(), Some(0), "{}", describe(&completed));
+    let words = String::from_utf8_lossy(&completed.stdout);
+    assert!(words.lines().any(|word| word == "--json"), "{words}");
+}
+
+#[test]
 fn man_page_has_commands_and_exit_codes() {
     let scenario = Scenario::start();
     let output = run(&scenario, &["man"]);

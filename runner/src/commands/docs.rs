@@ -30,8 +30,21 @@ impl CompletionsCommand {
     pub fn execute(&self) -> Result<Status, Failure> {
         let mut script = Vec::new();
         clap_complete::generate(self.shell, &mut Cli::command(), "hook-runner", &mut script);
+        if self.shell == clap_complete::Shell::Bash {
+            script = fix_bash_case_labels(&script);
+        }
         write_stdout(&script)
     }
+}
+
+/// Makes the case labels of a bash script agree with the names its
+/// dispatch loop sets. clap_complete 4.6 escapes the hyphen of
+/// `hook-runner` in the labels as `hook__subcmd__runner` but in the loop as
+/// `hook__runner`, so without this no option after a subcommand completes.
+fn fix_bash_case_labels(script: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(script)
+        .replace("hook__subcmd__runner__", "hook__runner__")
+        .into_bytes()
 }
 
 impl ManCommand {
