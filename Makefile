@@ -33,7 +33,7 @@ JS_SDK := $(wildcard guest-sdk/js/*.js) $(wildcard wit/*.wit) $(JS_STAMP)
 # The WASI WIT files of the wasmtime-wasi-http crate that Cargo.lock pins;
 # expanded only by the recipes that use it.
 WASI_WIT_DIR = $(shell python3 guest-sdk/python/wasi_wit_dir.py)
-PY_BUILD := WASI_WIT_DIR=$(WASI_WIT_DIR) COMPONENTIZE_PY=$(PYTHON_VENV)/bin/componentize-py
+PY_BUILD = WASI_WIT_DIR=$(WASI_WIT_DIR) COMPONENTIZE_PY=$(PYTHON_VENV)/bin/componentize-py
 # GNU time prints each component build's wall time and peak memory, the
 # numbers in docs/guest-builds.md; without it the builds run untimed.
 TIMED := $(shell [ -x /usr/bin/time ] && echo "/usr/bin/time -f '%C: %e s, peak %M KB'")
@@ -163,23 +163,28 @@ INSTALL_BIN ?= target/release/hook-runner
 INSTALL_DIR = $(DESTDIR)$(PREFIX)
 
 install:
+	@case "$(INSTALL_DIR)" in *[[:space:]]*) \
+		echo "error: PREFIX and DESTDIR must not contain white space: '$(INSTALL_DIR)'" >&2; exit 2;; esac
 	@if [ "$(INSTALL_BIN)" = target/release/hook-runner ]; then \
 		$(CARGO) build --release -p hook-runner; fi
-	install -d -m 0750 $(INSTALL_DIR) $(INSTALL_DIR)/hooks $(INSTALL_DIR)/policies
-	install -d -m 0755 $(INSTALL_DIR)/share/schema $(INSTALL_DIR)/share/man/man1 \
-		$(INSTALL_DIR)/share/completions
-	install -m 0755 $(INSTALL_BIN) $(INSTALL_DIR)/hook-runner.new
-	mv -f $(INSTALL_DIR)/hook-runner.new $(INSTALL_DIR)/hook-runner
-	[ -e $(INSTALL_DIR)/hook-runner.toml ] || \
-		install -m 0640 runner/templates/install/hook-runner.toml $(INSTALL_DIR)/hook-runner.toml
-	$(INSTALL_DIR)/hook-runner schema config > $(INSTALL_DIR)/share/schema/hook-runner.schema.json
-	$(INSTALL_DIR)/hook-runner schema policy > $(INSTALL_DIR)/share/schema/policy.schema.json
-	$(INSTALL_DIR)/hook-runner man > $(INSTALL_DIR)/share/man/man1/hook-runner.1
+	install -d -m 0750 "$(INSTALL_DIR)" "$(INSTALL_DIR)/hooks" "$(INSTALL_DIR)/policies"
+	install -d -m 0755 "$(INSTALL_DIR)/share/schema" "$(INSTALL_DIR)/share/man/man1" \
+		"$(INSTALL_DIR)/share/completions"
+	install -m 0755 "$(INSTALL_BIN)" "$(INSTALL_DIR)/hook-runner.new"
+	mv -f "$(INSTALL_DIR)/hook-runner.new" "$(INSTALL_DIR)/hook-runner"
+	[ -e "$(INSTALL_DIR)/hook-runner.toml" ] || \
+		install -m 0640 runner/templates/install/hook-runner.toml "$(INSTALL_DIR)/hook-runner.toml"
+	"$(INSTALL_DIR)/hook-runner" schema config > "$(INSTALL_DIR)/share/schema/hook-runner.schema.json"
+	"$(INSTALL_DIR)/hook-runner" schema policy > "$(INSTALL_DIR)/share/schema/policy.schema.json"
+	"$(INSTALL_DIR)/hook-runner" man > "$(INSTALL_DIR)/share/man/man1/hook-runner.1"
 	for shell in bash zsh fish; do \
-		$(INSTALL_DIR)/hook-runner completions $$shell > $(INSTALL_DIR)/share/completions/hook-runner.$$shell || exit 1; \
+		"$(INSTALL_DIR)/hook-runner" completions $$shell \
+			> "$(INSTALL_DIR)/share/completions/hook-runner.$$shell" || exit 1; \
 	done
-	@if grep -q '^\[\[hook\]\]' $(INSTALL_DIR)/hook-runner.toml; then \
-		$(INSTALL_DIR)/hook-runner --config $(INSTALL_DIR)/hook-runner.toml compile --prune; \
+	@if [ -n "$(DESTDIR)" ]; then \
+		echo "staged in $(INSTALL_DIR); run ./hook-runner compile in $(PREFIX) after copying it there"; \
+	elif grep -q '^\[\[hook\]\]' "$(INSTALL_DIR)/hook-runner.toml"; then \
+		"$(INSTALL_DIR)/hook-runner" compile --prune --config "$(INSTALL_DIR)/hook-runner.toml"; \
 	else \
 		echo "installed in $(INSTALL_DIR); add hooks to hook-runner.toml, then run ./hook-runner check"; \
 	fi

@@ -5,6 +5,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use hook_runner_tests::guests::RISK_SCORER;
 use hook_runner_tests::scenario::{describe, hook_runner_binary};
 
 /// Runs `make install` into `prefix` with the binary the tests run.
@@ -106,4 +107,40 @@ fn reinstall_keeps_config() {
         !prefix.join("hook-runner.new").exists(),
         "temporary binary left"
     );
+}
+
+#[test]
+fn reinstall_compiles_configured_hooks() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let prefix = dir.path().join("hook-runner");
+    let first = make_install(&prefix);
+    assert_eq!(first.status.code(), Some(0), "{}", describe(&first));
+    std::fs::copy(RISK_SCORER, prefix.join("hooks/risk_scorer.wasm")).expect("copy hook");
+    let config = "[api]\nurl = \"http://127.0.0.1:9\"\nusername = \"u\"\npassword_env = \"P\"\n\n\
+                  [[hook]]\nname = \"risk-scorer\"\ncomponent = \"hooks/risk_scorer.wasm\"\n\
+                  events = [\"ADVANCE\"]\n";
+    std::fs::write(prefix.join("hook-runner.toml"), config).expect("write config");
+
+    let second = make_install(&prefix);
+
+    assert_eq!(second.status.code(), Some(0), "{}", describe(&second));
+    let entries = std::fs::read_dir(prefix.join("cache"))
+        .expect("cache folder")
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "cwasm"))
+        .count();
+    assert_eq!(entries, 1, "{}", describe(&second));
+}
+
+#[test]
+fn install_rejects_prefix_with_space() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let prefix = dir.path().join("hook runner");
+
+    let output = make_install(&prefix);
+
+    assert_ne!(output.status.code(), Some(0), "{}", describe(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("must not contain white space"), "{stderr}");
+    assert!(!prefix.exists(), "created {}", prefix.display());
 }
