@@ -244,12 +244,13 @@ struct RawAudit {
 #[schemars(transform = crate::schema::require_exactly_one("password_env", "password_file"))]
 struct RawApi {
     /// SecureChange's address, `https://host` or `http://host[:port]`.
-    #[schemars(regex(pattern = "^https?://"))]
+    #[schemars(regex(pattern = "^\\s*[Hh][Tt][Tt][Pp][Ss]?://[^/\\s]"))]
     url: String,
     /// The API user that hook-runner authenticates as (HTTP Basic).
     #[schemars(length(min = 1))]
     username: String,
     /// Name of the environment variable that holds the password.
+    #[schemars(length(min = 1))]
     password_env: Option<String>,
     /// File whose first line is the password; keep it readable by the
     /// script user only.

@@ -93,8 +93,11 @@ fn run_check(scenario: &Scenario) -> std::process::Output {
 fn valid_config_passes_both() {
     let validator = validator("config");
     let scenario = Scenario::start();
+    // hook-runner accepts the scheme in any case and event names with
+    // spaces around them, so the schema must too.
+    let api = "url = \"HTTP://127.0.0.1:9\"\nusername = \"hook-runner\"\npassword_env = \"TEST_API_PASSWORD\"";
     let text = config_text(
-        API,
+        api,
         "events = [\" advance \", \"Close\"]\nworkflows = [\"AR\"]",
     );
     assert_eq!(errors(&validator, &text), Vec::<String>::new());
@@ -215,6 +218,16 @@ fn policy_mistakes_fail_both() {
         (
             "port range as words",
             "[[http]]\nhost = \"a.example\"\nports = \"eighty\"\n".to_string(),
+        ),
+        (
+            "secret format without {}",
+            format!("{secret}env = \"TOKEN\"\nformat = \"Bearer\"\n"),
+        ),
+        (
+            "header with a space",
+            "[[http]]\nname = \"s\"\nhost = \"a.example\"\n\n[[secret]]\nname = \"t\"\nenv = \"T\"\n\
+             grant = \"s\"\nheader = \"X Token\"\n"
+                .to_string(),
         ),
         (
             "relative path prefix",

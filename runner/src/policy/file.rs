@@ -73,7 +73,7 @@ struct RawHttp {
     #[schemars(with = "Option<String>")]
     name: Option<Spanned<String>>,
     /// `https` or `http` [default: `https`].
-    #[schemars(with = "Option<String>", regex(pattern = "^(https|http)$"))]
+    #[schemars(with = "Option<String>", regex(pattern = "^[Hh][Tt][Tt][Pp][Ss]?$"))]
     scheme: Option<Spanned<String>>,
     /// Exact host, `*.example.com` (subdomains only), an IP address or a
     /// CIDR range.
@@ -114,20 +114,20 @@ struct RawSecret {
     #[schemars(with = "String", length(min = 1))]
     name: Spanned<String>,
     /// Environment variable that holds the value.
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<String>", length(min = 1))]
     env: Option<Spanned<String>>,
     /// File that holds the value.
     #[schemars(with = "Option<PathBuf>")]
     file: Option<Spanned<PathBuf>>,
     /// The `[[http]] name` whose requests get the header.
-    #[schemars(with = "String")]
+    #[schemars(with = "String", length(min = 1))]
     grant: Spanned<String>,
     /// Header name, such as `Authorization`.
-    #[schemars(with = "String")]
+    #[schemars(with = "String", regex(pattern = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"))]
     header: Spanned<String>,
     /// Header value with exactly one `{}` for the secret, such as
     /// `"Bearer {}"` [default: `"{}"`].
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<String>", regex(pattern = "\\{\\}"))]
     format: Option<Spanned<String>>,
 }
 
