@@ -133,13 +133,14 @@ pub struct HookConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("failed to read config `{}`{}", path.display(), read_hint(source))]
+    // The I/O error is part of the message, not a `#[source]`, because
+    // `check` prints only the message.
+    #[error("failed to read config `{}`: {error}{}", path.display(), read_hint(error))]
     Read {
         /// The file.
         path: PathBuf,
         /// The I/O error.
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The file is not valid TOML or has unknown keys or wrong types.
     #[error("invalid config `{}`: {message}", path.display())]
@@ -350,9 +351,9 @@ impl Config {
 
     /// Reads and validates the configuration at `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         Config::parse(path, &text)
     }

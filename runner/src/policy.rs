@@ -89,13 +89,14 @@ pub struct TicketGrant {
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
     /// The file could not be read.
-    #[error("failed to read policy `{}`", path.display())]
+    // The I/O error is part of the message, not a `#[source]`, because the
+    // TEST event and `check` print only the message.
+    #[error("failed to read policy `{}`: {error}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
         /// The I/O error.
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The file is not valid TOML, has unknown keys or wrong types, or a
     /// value is not acceptable.
@@ -115,9 +116,9 @@ pub enum PolicyError {
 impl Policy {
     /// Reads and validates the policy file at `path`.
     pub fn load(path: &Path) -> Result<Policy, PolicyError> {
-        let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| PolicyError::Read {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         Policy::parse(path, &text)
     }

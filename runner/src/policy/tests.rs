@@ -197,7 +197,7 @@ fn load_missing_file_names_it() {
     assert!(matches!(error, PolicyError::Read { .. }), "{error:?}");
     assert_eq!(
         error.to_string(),
-        "failed to read policy `/nonexistent/risk.toml`"
+        "failed to read policy `/nonexistent/risk.toml`: No such file or directory (os error 2)"
     );
 }
 
