@@ -65,12 +65,14 @@ impl ApiClient {
             builder = builder.tls_certs_only([]);
         }
         if let Some(ca_file) = &config.ca_file {
-            let pem = std::fs::read(ca_file).map_err(|error| {
-                ApiError::Client(format!(
-                    "failed to read api.ca_file `{}`: {error}",
-                    ca_file.display()
-                ))
-            })?;
+            let pem =
+                crate::bounded_read::read_file(ca_file, crate::bounded_read::MAX_TEXT_FILE_BYTES)
+                    .map_err(|error| {
+                    ApiError::Client(format!(
+                        "failed to read api.ca_file `{}`: {error}",
+                        ca_file.display()
+                    ))
+                })?;
             let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|error| {
                 ApiError::Client(format!(
                     "api.ca_file `{}` is not a PEM certificate bundle: {}",

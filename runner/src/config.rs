@@ -11,6 +11,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::bindings::Event;
+use crate::bounded_read;
 use crate::engine::CompileCache;
 use crate::event::{UnknownEvent, parse_event};
 
@@ -351,10 +352,12 @@ impl Config {
 
     /// Reads and validates the configuration at `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
-            path: path.to_path_buf(),
-            error,
-        })?;
+        let text = bounded_read::read_text_file(path, bounded_read::MAX_TEXT_FILE_BYTES).map_err(
+            |error| ConfigError::Read {
+                path: path.to_path_buf(),
+                error,
+            },
+        )?;
         Config::parse(path, &text)
     }
 
@@ -574,12 +577,13 @@ impl PasswordSource {
                 )),
             },
             PasswordSource::File(path) => {
-                let text = std::fs::read_to_string(path).map_err(|error| {
-                    format!(
-                        "failed to read api.password_file `{}`: {error}",
-                        path.display()
-                    )
-                })?;
+                let text = bounded_read::read_text_file(path, bounded_read::MAX_TEXT_FILE_BYTES)
+                    .map_err(|error| {
+                        format!(
+                            "failed to read api.password_file `{}`: {error}",
+                            path.display()
+                        )
+                    })?;
                 let password = text.lines().next().unwrap_or_default().to_string();
                 if password.is_empty() {
                     return Err(format!(

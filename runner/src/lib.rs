@@ -9,6 +9,7 @@ pub mod api;
 pub mod audit;
 pub mod audit_trail;
 pub mod bindings;
+pub mod bounded_read;
 pub mod cli;
 pub mod command_output;
 pub mod commands;

@@ -116,10 +116,12 @@ pub enum PolicyError {
 impl Policy {
     /// Reads and validates the policy file at `path`.
     pub fn load(path: &Path) -> Result<Policy, PolicyError> {
-        let text = std::fs::read_to_string(path).map_err(|error| PolicyError::Read {
-            path: path.to_path_buf(),
-            error,
-        })?;
+        let text =
+            crate::bounded_read::read_text_file(path, crate::bounded_read::MAX_TEXT_FILE_BYTES)
+                .map_err(|error| PolicyError::Read {
+                    path: path.to_path_buf(),
+                    error,
+                })?;
         Policy::parse(path, &text)
     }
 

@@ -36,12 +36,14 @@ pub struct ComponentizeCommand {
 impl ComponentizeCommand {
     /// Runs the command and returns the exit status.
     pub fn execute(&self) -> Result<Status, Failure> {
-        let module = std::fs::read(&self.module).map_err(|error| {
-            Failure::new(
-                Status::Config,
-                format!("failed to read `{}`: {error}", self.module.display()),
-            )
-        })?;
+        let module =
+            crate::bounded_read::read_file(&self.module, crate::bounded_read::MAX_COMPONENT_BYTES)
+                .map_err(|error| {
+                    Failure::new(
+                        Status::Config,
+                        format!("failed to read `{}`: {error}", self.module.display()),
+                    )
+                })?;
         if !componentize::is_core_module(&module) {
             return Err(Failure::new(
                 Status::Config,

@@ -156,10 +156,11 @@ impl InspectCommand {
 /// lists its imports and exports. A WASI preview1 core module is listed as
 /// the component its adapter makes.
 pub fn read_surface(engine: &HookEngine, path: &Path) -> Result<ComponentSurface, LoadError> {
-    let bytes = std::fs::read(path).map_err(|error| LoadError::Read {
-        path: path.to_path_buf(),
-        error,
-    })?;
+    let bytes = crate::bounded_read::read_file(path, crate::bounded_read::MAX_COMPONENT_BYTES)
+        .map_err(|error| LoadError::Read {
+            path: path.to_path_buf(),
+            error,
+        })?;
     if let Some(message) = format_problem(&bytes) {
         return Err(LoadError::Compile {
             path: path.to_path_buf(),

@@ -27,10 +27,11 @@ impl HookEngine {
     /// Reads the component or core module at `path` and compiles it, or maps
     /// it from the compile cache. The cache is keyed on the file's digest.
     pub fn compile(&self, path: &Path) -> Result<Compiled, LoadError> {
-        let bytes = std::fs::read(path).map_err(|error| LoadError::Read {
-            path: path.to_path_buf(),
-            error,
-        })?;
+        let bytes = crate::bounded_read::read_file(path, crate::bounded_read::MAX_COMPONENT_BYTES)
+            .map_err(|error| LoadError::Read {
+                path: path.to_path_buf(),
+                error,
+            })?;
         let digest = crate::audit::component_digest(&bytes);
         // NOTE: a core module is wrapped on every load, cache hits included,
         // which costs about half a second for a 3 MB Go program.

@@ -64,7 +64,11 @@ impl SecretGrant {
                 )
             })?,
             SecretSource::File(path) => {
-                let text = std::fs::read_to_string(path).map_err(|error| {
+                let text = crate::bounded_read::read_text_file(
+                    path,
+                    crate::bounded_read::MAX_TEXT_FILE_BYTES,
+                )
+                .map_err(|error| {
                     format!(
                         "secret `{}`: failed to read `{}`: {error}",
                         self.name,
