@@ -78,6 +78,14 @@ pub fn check_setup(config: &Config, engine: &HookEngine) -> SetupCheck {
     {
         api_problems.push(format!("{error}: {}", error_source(&error)));
     }
+    // Every write-back is recorded in the outbox before its first request,
+    // so a run with a hook cannot write without it. Opening creates the file
+    // when missing, as the first write would.
+    if !config.hooks.is_empty()
+        && let Err(error) = crate::outbox::Outbox::open(&config.outbox_path)
+    {
+        api_problems.push(error.to_string());
+    }
     let hooks = config
         .hooks
         .iter()

@@ -114,6 +114,25 @@ fn check_reports_invalid_config() {
 }
 
 #[test]
+fn check_reports_unusable_outbox() {
+    let scenario = Scenario::start();
+    let outbox = write_file(&scenario, "outbox.sqlite", "not a database\n");
+    let top = format!("[outbox]\npath = \"{outbox}\"\n");
+    scenario.write_config_with(&top, &[hook("risk-scorer", RISK_SCORER, "")]);
+
+    let output = run(&scenario, &["check"]);
+
+    assert_eq!(
+        output.status.code(),
+        Some(CONFIG_ERROR),
+        "{}",
+        describe(&output)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("is not an SQLite database"), "{stdout}");
+}
+
+#[test]
 fn check_json_parses() {
     let scenario = Scenario::start();
     scenario.write_config(&[
