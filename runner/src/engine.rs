@@ -7,11 +7,12 @@ mod compile;
 mod host;
 mod kind;
 mod limits;
+mod memory;
 mod sandbox;
 
 pub use cache::{CacheEntries, CacheOutcome, CompileCache, list_entries};
 pub use compile::Compiled;
-pub use host::{HostState, ReadGrant, TicketAccess};
+pub use host::{HostState, LogLine, ReadGrant, TicketAccess};
 pub use kind::HookKind;
 pub use limits::Limits;
 pub use sandbox::{HookFailure, HookRun, LoadError, LoadedHook, RunContext};

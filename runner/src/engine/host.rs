@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use wasmtime::StoreLimits;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
@@ -16,6 +15,7 @@ use crate::bindings::Ticket;
 use crate::bindings::hook_runner::api::{config, log, tickets, types};
 use crate::egress::Egress;
 
+use super::memory::MemoryLimiter;
 use super::sandbox::RunContext;
 
 /// The ticket a hook may read, and the client that reads it.
@@ -45,12 +45,14 @@ pub struct HostState {
     http: WasiHttpCtx,
     egress: Egress,
     pub(super) table: ResourceTable,
-    pub(super) limits: StoreLimits,
+    pub(super) limits: MemoryLimiter,
     pub(super) deadline: Instant,
     hook: String,
     settings: BTreeMap<String, String>,
     tickets: TicketAccess,
     log_bytes_left: usize,
+    log_bytes_used: usize,
+    log_lines: Vec<LogLine>,
     log_lines_dropped: usize,
     api_errors: Vec<String>,
     /// The ticket after the first successful read; later reads return it, so
@@ -61,7 +63,7 @@ pub struct HostState {
 impl HostState {
     pub(super) fn new(
         wasi: WasiCtx,
-        limits: StoreLimits,
+        limits: MemoryLimiter,
         deadline: Instant,
         context: RunContext,
     ) -> HostState {
@@ -76,6 +78,8 @@ impl HostState {
             settings: context.settings,
             tickets: context.tickets,
             log_bytes_left: context.limits.log_bytes,
+            log_bytes_used: 0,
+            log_lines: Vec::new(),
             log_lines_dropped: 0,
             api_errors: Vec::new(),
             ticket_cache: None,
@@ -85,6 +89,16 @@ impl HostState {
     /// Log messages dropped because the hook exceeded its log budget.
     pub fn log_lines_dropped(&self) -> usize {
         self.log_lines_dropped
+    }
+
+    /// Bytes of the log budget used, as charged per line.
+    pub(super) fn log_bytes_used(&self) -> usize {
+        self.log_bytes_used
+    }
+
+    /// Takes the log lines kept within the log budget.
+    pub(super) fn take_log_lines(&mut self) -> Vec<LogLine> {
+        std::mem::take(&mut self.log_lines)
     }
 
     /// Returns the hook's HTTP requests so far.
@@ -144,8 +158,13 @@ impl log::Host for HostState {
             return;
         }
         self.log_bytes_left -= cost;
+        self.log_bytes_used += cost;
         let hook = self.hook.as_str();
         let message = escape_control(&message);
+        self.log_lines.push(LogLine {
+            level: level_name(level),
+            message: message.to_string(),
+        });
         match level {
             log::Level::Trace => tracing::trace!(target: "hook", hook, "{message}"),
             log::Level::Debug => tracing::debug!(target: "hook", hook, "{message}"),
@@ -153,6 +172,26 @@ impl log::Host for HostState {
             log::Level::Warn => tracing::warn!(target: "hook", hook, "{message}"),
             log::Level::Error => tracing::error!(target: "hook", hook, "{message}"),
         }
+    }
+}
+
+/// A line a hook logged through the `log` import, or printed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LogLine {
+    /// `trace`, `debug`, `info`, `warn` or `error` for the `log` import;
+    /// `stdout` or `stderr` for a line of captured output.
+    pub level: &'static str,
+    /// The text, with control characters escaped.
+    pub message: String,
+}
+
+fn level_name(level: log::Level) -> &'static str {
+    match level {
+        log::Level::Trace => "trace",
+        log::Level::Debug => "debug",
+        log::Level::Info => "info",
+        log::Level::Warn => "warn",
+        log::Level::Error => "error",
     }
 }
 

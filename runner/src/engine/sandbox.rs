@@ -15,9 +15,10 @@ use wasmtime_wasi::p2::bindings::CommandPre;
 use super::cache::CacheOutcome;
 use super::command;
 use super::compile::Compiled;
-use super::host::{HostState, TicketAccess, escape_control};
+use super::host::{HostState, LogLine, TicketAccess, escape_control};
 use super::kind::{HookKind, hook_kind};
 use super::limits::Limits;
+use super::memory::MemoryLimiter;
 use super::{EPOCH_TICK, HookEngine};
 use crate::bindings::{Event, HookError, Outcome, TicketInfo, TriggerPre};
 use crate::command_output::CommandOutput;
@@ -163,7 +164,8 @@ pub struct HookRun {
     pub api_errors: Vec<String>,
     /// The hook's HTTP requests, allowed and denied.
     pub requests: Vec<RequestRecord>,
-    /// Fuel the hook used, when its policy sets a fuel limit.
+    /// Fuel the hook used. Every store meters fuel, so this is known with
+    /// or without a fuel limit in the policy.
     pub fuel_used: Option<u64>,
     /// Whether log messages were dropped over the log budget.
     pub log_limit_hit: bool,
@@ -171,6 +173,19 @@ pub struct HookRun {
     pub output_limit_hit: bool,
     /// The `<condition_result>` a command hook printed, if it printed one.
     pub condition: Option<bool>,
+    /// The largest linear memory of the run in bytes, the value that the
+    /// memory limit applies to.
+    pub peak_memory_bytes: usize,
+    /// The lines the hook logged within its log budget, then the lines it
+    /// printed to standard output (trigger hooks only, because a command
+    /// hook's standard output is its result) and standard error.
+    pub log_lines: Vec<LogLine>,
+    /// Bytes of the log budget used, each line charged with its overhead.
+    pub log_bytes: usize,
+    /// Bytes the hook wrote to standard output, up to the capture limit.
+    pub stdout_bytes: usize,
+    /// Bytes the hook wrote to standard error, up to the capture limit.
+    pub stderr_bytes: usize,
 }
 
 impl HookEngine {
@@ -249,7 +264,7 @@ impl HookEngine {
             .trap_on_grow_failure(true)
             .build();
         let deadline = started + limits.wall_time;
-        let state = HostState::new(wasi, store_limits, deadline, context);
+        let state = HostState::new(wasi, MemoryLimiter::new(store_limits), deadline, context);
 
         let mut store = Store::new(&self.engine, state);
         let fuel = limits.fuel.unwrap_or(u64::MAX);
@@ -305,11 +320,12 @@ impl HookEngine {
             },
         };
 
-        let fuel_used = limits
-            .fuel
-            .and_then(|limit| store.get_fuel().ok().map(|left| limit.saturating_sub(left)));
+        let fuel_used = store.get_fuel().ok().map(|left| fuel.saturating_sub(left));
         let api_errors = store.data_mut().take_api_errors();
         let requests = store.data().requests();
+        let peak_memory_bytes = store.data().limits.peak_bytes();
+        let mut log_lines = store.data_mut().take_log_lines();
+        let log_bytes = store.data().log_bytes_used();
         let dropped = store.data().log_lines_dropped();
         if dropped > 0 {
             tracing::warn!(
@@ -319,14 +335,15 @@ impl HookEngine {
             );
         }
         drop(store);
+        let (stdout, stderr) = (stdout.contents(), stderr.contents());
         // A command hook's standard output is its result, not log text.
         let stdout_full = match hook.kind {
             HookKind::Trigger => {
-                log_output(name, "stdout", &stdout.contents(), limits.output_bytes)
+                log_output(name, "stdout", &stdout, limits.output_bytes, &mut log_lines)
             }
-            HookKind::Command => stdout.contents().len() >= limits.output_bytes,
+            HookKind::Command => stdout.len() >= limits.output_bytes,
         };
-        let stderr_full = log_output(name, "stderr", &stderr.contents(), limits.output_bytes);
+        let stderr_full = log_output(name, "stderr", &stderr, limits.output_bytes, &mut log_lines);
         HookRun {
             result,
             elapsed: started.elapsed(),
@@ -336,6 +353,11 @@ impl HookEngine {
             log_limit_hit: dropped > 0,
             output_limit_hit: stdout_full || stderr_full,
             condition,
+            peak_memory_bytes,
+            log_lines,
+            log_bytes,
+            stdout_bytes: stdout.len(),
+            stderr_bytes: stderr.len(),
         }
     }
 }
@@ -429,9 +451,15 @@ pub(crate) fn error_chain(error: &wasmtime::Error) -> String {
         .join(": ")
 }
 
-/// Logs captured output line by line and returns whether it reached its
-/// capture limit.
-fn log_output(hook: &str, stream: &str, bytes: &[u8], capacity: usize) -> bool {
+/// Logs captured output line by line, appends the lines to `lines`, and
+/// returns whether the output reached its capture limit.
+fn log_output(
+    hook: &str,
+    stream: &'static str,
+    bytes: &[u8],
+    capacity: usize,
+    lines: &mut Vec<LogLine>,
+) -> bool {
     if bytes.is_empty() {
         return false;
     }
@@ -439,6 +467,10 @@ fn log_output(hook: &str, stream: &str, bytes: &[u8], capacity: usize) -> bool {
     for line in text.lines().filter(|line| !line.trim().is_empty()) {
         let line = escape_control(line);
         tracing::info!(target: "hook", hook, stream, "{line}");
+        lines.push(LogLine {
+            level: stream,
+            message: line.into_owned(),
+        });
     }
     if bytes.len() >= capacity {
         tracing::warn!(
