@@ -448,22 +448,25 @@ fn without_userinfo(url: &str) -> String {
     }
 }
 
-fn convert_api(raw: RawApi, base: &Path) -> Result<ApiConfig, String> {
-    let mut url = reqwest::Url::parse(&raw.url).map_err(|error| {
+/// Parses the SecureChange server URL given as `key` (`api.url`, or a
+/// command-line option that replaces it). An address of the REST API itself
+/// is cut back to the server part.
+pub fn parse_api_url(value: &str, key: &str) -> Result<reqwest::Url, String> {
+    let mut url = reqwest::Url::parse(value).map_err(|error| {
         format!(
-            "api.url `{}` is not a valid URL ({error}): write it as `https://securechange.example.com`",
-            without_userinfo(&raw.url)
+            "{key} `{}` is not a valid URL ({error}): write it as `https://securechange.example.com`",
+            without_userinfo(value)
         )
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(format!(
-            "api.url `{}` must be an http or https URL with a host, such as `https://securechange.example.com`",
-            raw.url
+            "{key} `{}` must be an http or https URL with a host, such as `https://securechange.example.com`",
+            without_userinfo(value)
         ));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(format!(
-            "api.url `{}` contains credentials: set api.username and api.password_env or api.password_file instead",
+            "{key} `{}` contains credentials: set api.username and api.password_env or api.password_file instead",
             url.host_str().unwrap_or_default()
         ));
     }
@@ -472,6 +475,11 @@ fn convert_api(raw: RawApi, base: &Path) -> Result<ApiConfig, String> {
         let server_path = url.path()[..index].to_string();
         url.set_path(&server_path);
     }
+    Ok(url)
+}
+
+fn convert_api(raw: RawApi, base: &Path) -> Result<ApiConfig, String> {
+    let url = parse_api_url(&raw.url, "api.url")?;
     if raw.username.trim().is_empty() {
         return Err("api.username is empty: set the SecureChange API user".to_string());
     }

@@ -9,11 +9,12 @@ use crate::audit_trail::AuditTrail;
 use crate::bindings::{Event, Outcome, TicketInfo};
 use crate::config::HookConfig;
 use crate::egress::{Decision, RequestRecord, Resolver};
-use crate::engine::{HookEngine, HookRun, Limits};
+use crate::engine::{HookEngine, HookRun, Limits, LoadedHook};
 use crate::event::event_name;
 use crate::exit_code::Status;
 use crate::hook_context;
 use crate::outbox::{self, Delivery, LazyOutbox, Payload, State};
+use crate::policy::TicketGrant;
 use crate::writeback::{self, Applied};
 
 /// The end state of one hook's run.
@@ -31,6 +32,35 @@ pub enum HookResult {
     Failed(Status, String),
 }
 
+/// A hook run checked against its policy, before any write-back.
+#[derive(Debug)]
+pub struct CheckedRun {
+    /// The component that ran.
+    pub loaded: LoadedHook,
+    /// The run's result and resource use.
+    pub run: HookRun,
+    /// The limits the run had.
+    pub limits: Limits,
+    /// The policy's `max_http_requests`.
+    pub max_requests: u64,
+    /// The decision on the outcome.
+    pub verdict: Verdict,
+}
+
+/// The decision on a checked run's outcome.
+#[derive(Debug)]
+pub enum Verdict {
+    /// The outcome passed every check of the policy and may be written.
+    Write(Outcome),
+    /// A command hook printed a scripted condition result.
+    Condition(bool),
+    /// The hook produced no outcome; the status and the message.
+    HookFailed(Status, String),
+    /// The outcome breaks the policy, so none of it may be written; the
+    /// message.
+    Rejected(String),
+}
+
 /// Runs one hook for the event and writes its outcome back.
 pub async fn run_hook(
     engine: &HookEngine,
@@ -41,27 +71,52 @@ pub async fn run_hook(
     hook: &HookConfig,
     (event, info): (Event, &TicketInfo),
 ) -> HookResult {
+    let checked = match run_and_check(engine, api, resolver, audit, hook, (event, info)).await {
+        Ok(checked) => checked,
+        Err(message) => return HookResult::Failed(Status::Config, message),
+    };
+    let handled = match &checked.verdict {
+        Verdict::Write(outcome) => {
+            write_back(api, audit, outbox, hook, (event, info), outcome).await
+        }
+        Verdict::Condition(value) => HookResult::Condition(*value),
+        Verdict::HookFailed(status, message) => {
+            return HookResult::Failed(*status, message.clone());
+        }
+        Verdict::Rejected(message) => HookResult::Failed(Status::HookFailed, message.clone()),
+    };
+    let error = match &handled {
+        HookResult::Failed(_, message) => Some(message.as_str()),
+        HookResult::Applied(_) | HookResult::Queued(_) | HookResult::Condition(_) => None,
+    };
+    record_handled(audit, &hook.name, &checked.run, error);
+    handled
+}
+
+/// Loads the hook, runs it in its sandbox and checks its outcome against
+/// its policy, writing the audit records of the run. A hook that cannot be
+/// loaded is recorded and returned as the error message.
+pub async fn run_and_check(
+    engine: &HookEngine,
+    api: &Arc<ApiClient>,
+    resolver: &Resolver,
+    audit: &AuditTrail,
+    hook: &HookConfig,
+    (event, info): (Event, &TicketInfo),
+) -> Result<CheckedRun, String> {
     let load_failed = |message: String| {
         audit.hook_load_failed(&hook.name, &message);
-        HookResult::Failed(Status::Config, message)
+        message
     };
-    let loaded = match engine.load(&hook.component) {
-        Ok(loaded) => loaded,
-        Err(error) => return load_failed(error.to_string()),
-    };
+    let loaded = engine
+        .load(&hook.component)
+        .map_err(|error| load_failed(error.to_string()))?;
     audit.hook_started(&hook.name, &loaded.path, &loaded.digest);
-    if let Err(message) = check_pin(hook, &loaded.digest) {
-        return load_failed(message);
-    }
-    let policy = match hook_context::load_policy(hook) {
-        Ok(policy) => policy,
-        Err(message) => return load_failed(message),
-    };
+    check_pin(hook, &loaded.digest).map_err(load_failed)?;
+    let policy = hook_context::load_policy(hook).map_err(load_failed)?;
     let ticket_grant = (policy.path.clone(), policy.ticket.clone());
-    let context = match hook_context::build(hook, policy, resolver, info.id, Some(api.clone())) {
-        Ok(context) => context,
-        Err(message) => return load_failed(message),
-    };
+    let context = hook_context::build(hook, policy, resolver, info.id, Some(api.clone()))
+        .map_err(load_failed)?;
     for secret in &context.secrets {
         audit.add_secret(secret);
     }
@@ -70,16 +125,36 @@ pub async fn run_hook(
 
     let run = engine.run(&loaded, context, (event, info)).await;
     record_run(audit, &hook.name, &run, &limits, max_requests);
-    let outcome = match run.result {
-        Ok(outcome) => outcome,
+    let verdict = match &run.result {
+        Ok(outcome) => check_outcome(hook, info, &run, &limits, audit, &ticket_grant, outcome),
         Err(failure) => match run.api_errors.last() {
-            Some(api_error) => {
-                let message = format!("the hook failed after its ticket read failed: {api_error}");
-                return HookResult::Failed(Status::Api, message);
-            }
-            None => return HookResult::Failed(Status::HookFailed, failure.to_string()),
+            Some(api_error) => Verdict::HookFailed(
+                Status::Api,
+                format!("the hook failed after its ticket read failed: {api_error}"),
+            ),
+            None => Verdict::HookFailed(Status::HookFailed, failure.to_string()),
         },
     };
+    Ok(CheckedRun {
+        loaded,
+        run,
+        limits,
+        max_requests,
+        verdict,
+    })
+}
+
+/// Checks a returned outcome: no request was denied, the outcome fits its
+/// size limit, and the policy grants every change.
+fn check_outcome(
+    hook: &HookConfig,
+    info: &TicketInfo,
+    run: &HookRun,
+    limits: &Limits,
+    audit: &AuditTrail,
+    (policy_path, grant): &(Option<std::path::PathBuf>, TicketGrant),
+    outcome: &Outcome,
+) -> Verdict {
     tracing::info!(
         hook = %hook.name,
         elapsed_ms = run.elapsed.as_millis() as u64,
@@ -87,36 +162,31 @@ pub async fn run_hook(
         comments = outcome.comments.len(),
         "hook returned"
     );
-
-    let (policy_path, grant) = &ticket_grant;
-    let handled = if let Err(message) =
-        check_before_writing(&run.requests, &outcome, &limits, audit, &hook.name)
-    {
-        HookResult::Failed(Status::HookFailed, message)
+    if let Err(message) = check_before_writing(&run.requests, outcome, limits, audit, &hook.name) {
+        Verdict::Rejected(message)
     } else if let Some(condition) = run.condition {
         tracing::info!(hook = %hook.name, condition, "hook returned a condition result");
-        HookResult::Condition(condition)
+        Verdict::Condition(condition)
     } else if let Err(error) =
-        writeback::check_grants(grant, policy_path.as_deref(), info.id, &outcome)
+        writeback::check_grants(grant, policy_path.as_deref(), info.id, outcome)
     {
-        HookResult::Failed(Status::HookFailed, error.to_string())
+        Verdict::Rejected(error.to_string())
     } else {
-        write_back(api, audit, outbox, hook, (event, info), &outcome).await
-    };
+        Verdict::Write(outcome.clone())
+    }
+}
 
-    // A hook with a denied request is already recorded as `denied`.
+/// Records how a hook that returned an outcome ended, with `error` when its
+/// outcome was rejected. A hook with a denied request is already recorded
+/// as `denied`, so it gets no second record.
+pub fn record_handled(audit: &AuditTrail, hook: &str, run: &HookRun, error: Option<&str>) {
     let any_denied = run
         .requests
         .iter()
         .any(|request| matches!(request.decision, Decision::Denied { .. }));
     if !any_denied {
-        let error = match &handled {
-            HookResult::Failed(_, message) => Some(message.as_str()),
-            HookResult::Applied(_) | HookResult::Queued(_) | HookResult::Condition(_) => None,
-        };
-        audit.outcome_handled(&hook.name, error, run.elapsed, run.fuel_used);
+        audit.outcome_handled(hook, error, run.elapsed, run.fuel_used);
     }
-    handled
 }
 
 /// Checks the component's digest against the hook's `sha256` pin, if any.
@@ -192,7 +262,10 @@ fn check_before_writing(
     Ok(())
 }
 
-async fn write_back(
+/// Writes `outcome` into the ticket through the outbox, as `run` does. The
+/// outbox records each event's outcome once, so a re-run does not write it
+/// again.
+pub async fn write_back(
     api: &ApiClient,
     audit: &AuditTrail,
     outbox: &LazyOutbox,

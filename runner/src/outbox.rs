@@ -17,7 +17,7 @@ mod store;
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
-pub use deliver::{Delivery, deliver};
+pub use deliver::{Delivery, deliver, step_change};
 pub use entry::{CommentProgress, Entry, Payload, Progress, State};
 pub use key::idempotency_key;
 pub use store::{Claim, Outbox, OutboxError, now};

@@ -1,14 +1,14 @@
 //! `hook-runner run`: handle one SecureChange event, as SecureChange calls it.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::api::ApiClient;
 use crate::audit::AuditLog;
 use crate::audit_trail::AuditTrail;
 use crate::bindings::{Event, TicketInfo};
-use crate::config::Config;
+use crate::config::{ApiConfig, Config};
 use crate::egress::Resolver;
 use crate::engine::HookEngine;
 use crate::event::{event_name, parse_event};
@@ -43,7 +43,7 @@ impl RunCommand {
     pub async fn execute(&self, config: &Config) -> Result<Status, Failure> {
         let started = std::time::Instant::now();
         let event = self.event()?;
-        let input = self.read_input()?;
+        let input = read_input(self.ticket_info.as_deref(), "--ticket-info")?;
         let document =
             ticket_info::parse(&input).map_err(|error| Failure::new(Status::Input, error))?;
 
@@ -130,41 +130,43 @@ impl RunCommand {
         parse_event(&value)
             .map_err(|error| Failure::new(Status::Input, format!("SCW_EVENT: {error}")))
     }
+}
 
-    fn read_input(&self) -> Result<Vec<u8>, Failure> {
-        let (source, reader): (String, Box<dyn Read>) = match &self.ticket_info {
-            Some(path) => {
-                let file = std::fs::File::open(path).map_err(|error| {
-                    Failure::new(
-                        Status::Input,
-                        format!("failed to open --ticket-info `{}`: {error}", path.display()),
-                    )
-                })?;
-                (format!("`{}`", path.display()), Box::new(file))
-            }
-            None => (
-                "standard input".to_string(),
-                Box::new(std::io::stdin().lock()),
-            ),
-        };
-        let mut input = Vec::new();
-        reader
-            .take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut input)
-            .map_err(|error| {
-                Failure::new(Status::Input, format!("failed to read {source}: {error}"))
+/// Reads a `<ticket_info>` document from `path`, or from standard input when
+/// there is none. `option` names the command-line option in errors.
+pub(super) fn read_input(path: Option<&Path>, option: &str) -> Result<Vec<u8>, Failure> {
+    let (source, reader): (String, Box<dyn Read>) = match path {
+        Some(path) => {
+            let file = std::fs::File::open(path).map_err(|error| {
+                Failure::new(
+                    Status::Input,
+                    format!("failed to open {option} `{}`: {error}", path.display()),
+                )
             })?;
-        if input.len() as u64 > MAX_INPUT_BYTES {
-            return Err(Failure::new(
-                Status::Input,
-                format!(
-                    "{source} is larger than {} MiB, too large for a <ticket_info> document",
-                    MAX_INPUT_BYTES >> 20
-                ),
-            ));
+            (format!("`{}`", path.display()), Box::new(file))
         }
-        Ok(input)
+        None => (
+            "standard input".to_string(),
+            Box::new(std::io::stdin().lock()),
+        ),
+    };
+    let mut input = Vec::new();
+    reader
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut input)
+        .map_err(|error| {
+            Failure::new(Status::Input, format!("failed to read {source}: {error}"))
+        })?;
+    if input.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Failure::new(
+            Status::Input,
+            format!(
+                "{source} is larger than {} MiB, too large for a <ticket_info> document",
+                MAX_INPUT_BYTES >> 20
+            ),
+        ));
     }
+    Ok(input)
 }
 
 /// Returns the API client, creating it on first use.
@@ -175,17 +177,21 @@ pub(super) fn connect(
     if let Some(client) = client {
         return Ok(client.clone());
     }
-    let password = config
-        .api
+    let created = api_client(&config.api)?;
+    *client = Some(created.clone());
+    Ok(created)
+}
+
+/// Creates a client of the SecureChange API described by `api`, reading its
+/// password from the credential source.
+pub(super) fn api_client(api: &ApiConfig) -> Result<Arc<ApiClient>, Failure> {
+    let password = api
         .password
         .read()
         .map_err(|message| Failure::new(Status::Config, message))?;
-    let created = Arc::new(
-        ApiClient::new(&config.api, password)
-            .map_err(|error| Failure::new(Status::Config, error))?,
-    );
-    *client = Some(created.clone());
-    Ok(created)
+    let client =
+        ApiClient::new(api, password).map_err(|error| Failure::new(Status::Config, error))?;
+    Ok(Arc::new(client))
 }
 
 /// Opens the audit log named in the configuration, or a disabled one.

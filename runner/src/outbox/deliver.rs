@@ -286,7 +286,7 @@ fn part_plan(
 /// returns `None` when it is still on the step `<ticket_info>` named (or
 /// the event named none). On ADVANCE the ticket often moves on before the
 /// hook finishes.
-fn step_change(stage: Option<&(u64, String)>, ticket: &Ticket) -> Option<String> {
+pub fn step_change(stage: Option<&(u64, String)>, ticket: &Ticket) -> Option<String> {
     let (stage_id, stage_name) = stage?;
     match &ticket.current_step {
         Some(current) if current.id == *stage_id => None,
