@@ -6,6 +6,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::commands::{
     CheckCommand, CompileCommand, ComponentizeCommand, InspectCommand, OutboxCommand, RunCommand,
+    TestCommand,
 };
 
 /// Runs sandboxed WebAssembly hooks for Tufin SecureChange ticket events.
@@ -42,6 +43,10 @@ pub enum Command {
     /// Handle one SecureChange event: run the hooks bound to it and write
     /// their results into the ticket (the default).
     Run(RunCommand),
+    /// Run one hook on a <ticket_info> file and report the fields it would
+    /// change, its log lines, HTTP requests and resource use; nothing is
+    /// written to the ticket unless --write is given.
+    Test(TestCommand),
     /// Validate the configuration, every policy file and every component
     /// without calling the SecureChange API, and report on each hook.
     Check(CheckCommand),
@@ -75,18 +80,22 @@ Exit codes:
   0  every selected hook ran and its changes were written or safely queued in the
      outbox for a retry; on TEST and for check, the setup is valid; for compile,
      every component is in the cache; for inspect, the component was read; for
-     componentize, the component was written
+     componentize, the component was written; for test, the hook ran and its
+     outcome fits the ticket (and, with --write, was written or queued)
   1  internal error (a bug in hook-runner)
-  2  invalid command line
+  2  invalid command line; for test, also an unknown hook name, a --set value
+     without `=` or an invalid --api URL
   3  invalid or missing configuration, component, policy or credential source;
      for componentize, a module that cannot be wrapped or an output that cannot
      be written
-  4  invalid SCW_EVENT or <ticket_info> on standard input
+  4  invalid SCW_EVENT or <ticket_info> on standard input; for test, an invalid
+     --event value or --ticket file
   5  a hook failed (trap, time-out, memory limit, returned error) or asked for
      changes the ticket cannot take; other hooks still ran
   6  the SecureChange API rejected a write that a retry cannot fix (kept in the
      outbox for the admin) or the credentials (the write stays queued), or a
-     read that a hook needed failed
+     read that a hook needed failed; for test, also a failed read of the
+     ticket's current values
 
 SecureChange re-runs a script that exits non-zero; a re-run never writes twice,
 because each event's write-back is recorded in the outbox once.";
@@ -203,6 +212,36 @@ mod tests {
 
     fn parse(words: &[&str]) -> Result<Cli, clap::Error> {
         parse_arguments(words.iter().map(|word| word.to_string()).collect())
+    }
+
+    #[test]
+    fn test_needs_ticket_and_event() {
+        let error = Cli::try_parse_from(["hook-runner", "test", "risk"]).expect_err("rejected");
+        assert_eq!(
+            error.kind(),
+            clap::error::ErrorKind::MissingRequiredArgument
+        );
+        let cli = Cli::try_parse_from([
+            "hook-runner",
+            "test",
+            "risk",
+            "--ticket",
+            "t.xml",
+            "--event",
+            "ADVANCE",
+            "--set",
+            "mode=x",
+            "--write",
+        ])
+        .expect("parses");
+        let Some(Command::Test(test)) = cli.command else {
+            panic!("expected test");
+        };
+        assert_eq!(test.hook, "risk");
+        assert_eq!(test.ticket, PathBuf::from("t.xml"));
+        assert_eq!(test.settings, ["mode=x"]);
+        assert!(test.write);
+        assert!(!test.json);
     }
 
     #[test]

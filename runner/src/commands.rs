@@ -9,6 +9,7 @@ mod new;
 mod outbox;
 mod run;
 mod schema;
+mod test;
 
 pub use check::CheckCommand;
 pub use compile::CompileCommand;
@@ -22,6 +23,7 @@ pub use new::{Language, NewCommand};
 pub use outbox::{OutboxCommand, OutboxSubcommand};
 pub use run::RunCommand;
 pub use schema::{SchemaCommand, SchemaFile, schema_text};
+pub use test::TestCommand;
 
 /// Prints a command's report on standard output, as pretty JSON when `json`
 /// is set and as `render` makes it otherwise. A closed or full standard

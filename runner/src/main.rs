@@ -57,6 +57,7 @@ fn execute(cli: Cli) -> Result<Status, Failure> {
     runtime.block_on(async {
         match command {
             Command::Run(run) => run.execute(&load_config(&path)?).await,
+            Command::Test(test) => test.execute(&load_config(&path)?, &path).await,
             Command::Outbox(outbox) => outbox.execute(&load_config(&path)?).await,
             // `new` writes a project from templates and reads no configuration.
             Command::New(new) => new.execute(),

@@ -20,6 +20,7 @@ mod outbox_support;
 mod policy;
 mod python;
 mod schema;
+mod test_command;
 mod test_event;
 mod trigger;
 mod write_errors;
