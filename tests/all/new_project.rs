@@ -1,14 +1,17 @@
 //! `hook-runner new`: the project of each language builds with that
 //! language's tool, and its component, run by the real binary on the
 //! project's sample `<ticket_info>`, writes its field and comment into the
-//! emulator's ticket 1001. Each language builds and runs once, because a
+//! emulator's ticket 1001. The Rust project also passes `hook-runner test`
+//! on its sample, as its README shows. Each language builds and runs once, because a
 //! Python build takes about 15 s and compiling its component a minute.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use hook_runner_tests::components::shared_compile_cache;
-use hook_runner_tests::scenario::{HookEntry, Scenario, describe, hook_runner_binary};
+use hook_runner_tests::scenario::{
+    API_PASSWORD, HookEntry, Scenario, describe, hook_runner_binary,
+};
 use hook_runner_tests::ticket_state::{comments, field_texts};
 
 const SUCCESS: i32 = 0;
@@ -47,9 +50,9 @@ fn build(dir: &Path, command: &mut Command) {
     );
 }
 
-/// Runs `component` with the project's policy on the project's sample
-/// ADVANCE event, and checks the field and comment that landed.
-fn run_on_sample(project: &Path, name: &str, component: &Path) {
+/// Starts the emulator with `component` configured as hook `name` under the
+/// project's policy.
+fn project_scenario(project: &Path, name: &str, component: &Path) -> Scenario {
     let scenario = Scenario::start();
     let policy = format!("policy = \"{}\"", project.join("policy.toml").display());
     scenario.write_config_with(
@@ -62,6 +65,38 @@ fn run_on_sample(project: &Path, name: &str, component: &Path) {
             settings: "",
         }],
     );
+    scenario
+}
+
+/// Runs `hook-runner test` on the project's sample ADVANCE event, as the
+/// project's README shows, and checks the reported change and that nothing
+/// was written.
+fn test_on_sample(project: &Path, name: &str, component: &Path) {
+    let scenario = project_scenario(project, name, component);
+    let before = scenario.ticket_xml(1001);
+    let ticket = project.join("ticket_info.xml");
+    let ticket = ticket.to_str().expect("UTF-8 path");
+    let args = [
+        "test", name, "--ticket", ticket, "--event", "ADVANCE", "--json",
+    ];
+
+    let output = scenario.run_with(None, b"", &args, API_PASSWORD);
+
+    assert_eq!(output.status.code(), Some(SUCCESS), "{}", describe(&output));
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("the report is JSON");
+    let changes = report["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), 1, "{report}");
+    assert_eq!(changes[0]["field"], "Risk Reason");
+    assert_eq!(changes[0]["after"], SUMMARY);
+    assert_eq!(report["write"]["written"], false);
+    assert_eq!(scenario.ticket_xml(1001), before);
+}
+
+/// Runs `component` with the project's policy on the project's sample
+/// ADVANCE event, and checks the field and comment that landed.
+fn run_on_sample(project: &Path, name: &str, component: &Path) {
+    let scenario = project_scenario(project, name, component);
     let ticket_info = std::fs::read(project.join("ticket_info.xml")).expect("sample ticket");
 
     let output = scenario.run("ADVANCE", &ticket_info);
@@ -100,6 +135,7 @@ fn rust_project_builds_and_runs() {
     );
 
     let component = target.join("wasm32-wasip2/release/new_rust_hook.wasm");
+    test_on_sample(&project, "new-rust-hook", &component);
     run_on_sample(&project, "new-rust-hook", &component);
 }
 
