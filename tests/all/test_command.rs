@@ -308,6 +308,20 @@ fn fuel_limit_is_reported() {
 }
 
 #[test]
+fn time_limit_is_reported() {
+    let policy = "[ticket]\nread = true\n\n[limits]\nwall_time_seconds = 1\n";
+    let scenario = hostile_scenario(policy, "mode = \"loop\"\n");
+
+    let report = json_report(&scenario, "hostile", &[], HOOK_FAILED);
+
+    assert_eq!(report["failure"]["limit"], "wall_time_seconds");
+    let message = report["failure"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("time limit"), "{message}");
+    assert_eq!(metric(&report, "wall_time")["state"], "over");
+    assert_eq!(metric(&report, "wall_time")["limit"], 1000);
+}
+
+#[test]
 fn value_near_limit_is_flagged() {
     // Each log line costs its length plus 64 bytes, so 7 pairs of an empty
     // and a one-byte line use 903 of 1024 bytes: 88%, under the limit.
