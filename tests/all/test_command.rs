@@ -138,6 +138,49 @@ fn dry_run_reports_changes_and_writes_nothing() {
 }
 
 #[test]
+fn dry_run_writes_no_audit_write_records() {
+    let scenario = Scenario::start();
+    let policy = risk_policy();
+    scenario.write_config_with(
+        "[audit]\nfile = \"audit.log\"\n",
+        &[HookEntry {
+            name: "risk",
+            component: RISK_SCORER,
+            events: "[\"ADVANCE\"]",
+            extra: &policy,
+            settings: "",
+        }],
+    );
+    let ticket = ticket_file();
+
+    let output = run_test(
+        &scenario,
+        &["risk", "--ticket", &ticket, "--event", "ADVANCE"],
+    );
+
+    assert_eq!(output.status.code(), Some(SUCCESS), "{}", describe(&output));
+    let audit = std::fs::read_to_string(scenario.dir.path().join("audit.log"))
+        .expect("the audit log exists");
+    assert!(audit.contains("\"kind\":\"hook_started\""), "{audit}");
+    assert!(audit.contains("\"kind\":\"hook_finished\""), "{audit}");
+    assert!(!audit.contains("\"kind\":\"field_write\""), "{audit}");
+    assert!(!audit.contains("\"kind\":\"comment\""), "{audit}");
+
+    // The same run with --write records its writes, so the checks above
+    // look for lines that a write does produce.
+    let output = run_test(
+        &scenario,
+        &["risk", "--ticket", &ticket, "--event", "ADVANCE", "--write"],
+    );
+
+    assert_eq!(output.status.code(), Some(SUCCESS), "{}", describe(&output));
+    let audit = std::fs::read_to_string(scenario.dir.path().join("audit.log"))
+        .expect("the audit log exists");
+    assert!(audit.contains("\"kind\":\"field_write\""), "{audit}");
+    assert!(audit.contains("\"kind\":\"comment\""), "{audit}");
+}
+
+#[test]
 fn write_flag_writes_the_ticket() {
     let scenario = risk_scenario();
     let ticket = ticket_file();
