@@ -111,10 +111,11 @@ c-bindings:
 	$(CARGO) run -p hook-runner-c-bindgen
 
 # $(1): the example's folder under guests/, $(2): the component's name,
-# $(3): the world (trigger, condition or assignment).
+# $(3): the world (trigger, condition or assignment). The core module also
+# depends on this Makefile, so a change of C_FLAGS rebuilds it.
 define c_guest
 $(C_GUEST_DIR)/$(2).core.wasm: $(wildcard guests/$(1)/*.c guests/$(1)/*.h) $(C_SDK_FILES) \
-		$(wildcard $(C_SDK)/bindings/$(3)/*) $(NATIVE_STAMP)
+		$(wildcard $(C_SDK)/bindings/$(3)/*) $(NATIVE_STAMP) Makefile
 	@mkdir -p $$(@D)
 	$(TIMED) env $(ZIG_CC) $(C_FLAGS) -DHOOK_RUNNER_WORLD_$(shell echo $(3) | tr a-z A-Z) \
 		-I$(C_SDK)/bindings/$(3) -o $$@ $(wildcard guests/$(1)/*.c) $(C_SDK_SOURCES) \
