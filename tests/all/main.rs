@@ -3,6 +3,7 @@
 
 mod audit;
 mod bad_input;
+mod c_hooks;
 mod cache;
 mod command_hooks;
 mod commands;

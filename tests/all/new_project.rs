@@ -162,6 +162,20 @@ fn js_project_builds_and_runs() {
 }
 
 #[test]
+fn c_project_builds_and_runs() {
+    let parent = tempfile::tempdir().expect("temp dir");
+    let project = create_project(parent.path(), "c", "new-c-hook");
+
+    build(
+        &project,
+        Command::new("./build.sh").env("HOOK_RUNNER", hook_runner_binary()),
+    );
+
+    let component = project.join("build/new-c-hook.wasm");
+    run_on_sample(&project, "new-c-hook", &component);
+}
+
+#[test]
 fn new_rejects_bad_arguments() {
     let parent = tempfile::tempdir().expect("temp dir");
     let dir = parent.path().join("taken");
@@ -172,7 +186,7 @@ fn new_rejects_bad_arguments() {
     let unknown = run_new(&["--lang", "cobol", "hook"]);
     assert_eq!(unknown.status.code(), Some(USAGE), "{}", describe(&unknown));
     let stderr = String::from_utf8_lossy(&unknown.stderr);
-    assert!(stderr.contains("rust, python, js"), "{stderr}");
+    assert!(stderr.contains("rust, python, js, c"), "{stderr}");
 
     let invalid = run_new(&["--lang", "python", "risk-check", "--dir", dir_text]);
     assert_eq!(invalid.status.code(), Some(USAGE), "{}", describe(&invalid));

@@ -8,6 +8,12 @@ use std::path::Path;
 pub const PRIORITY_LEVEL_C: &str = "command/priority-level.wasm";
 /// The Go command program `guests/requester-note-go`, a preview1 core module.
 pub const REQUESTER_NOTE_GO: &str = "command/requester-note.wasm";
+/// The C trigger hook `guests/change-window-c`, built with the C SDK.
+pub const CHANGE_WINDOW_C: &str = "c/change_window.wasm";
+/// The C scripted condition `guests/high-risk-condition-c`.
+pub const HIGH_RISK_CONDITION_C: &str = "c/high_risk.wasm";
+/// The C dynamic-assignment hook `guests/split-by-target-c`.
+pub const SPLIT_BY_TARGET_C: &str = "c/split_by_target.wasm";
 
 /// Returns the absolute path of `target/guests/RELATIVE`, such as
 /// `python/vuln_check.wasm`.
@@ -23,7 +29,8 @@ pub fn component(relative: &str) -> String {
         path.is_file(),
         "the hook component {} is missing: run `make test`, which builds it \
          (`make polyglot-guests` builds the Python and JavaScript hooks alone, \
-         `make command-guests` the C and Go command hooks)",
+         `make command-guests` the C and Go command hooks, `make c-guests` the \
+         C SDK hooks)",
         path.display()
     );
     path.to_str().expect("UTF-8 path").to_owned()

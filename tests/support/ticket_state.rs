@@ -23,6 +23,25 @@ fn collect_fields(element: &Element, name: &str, texts: &mut Vec<String>) {
     }
 }
 
+/// Returns the `<selection>` of every drop-down field named `name` in the
+/// ticket XML, in document order; an empty string for no selection.
+pub fn field_selections(ticket_xml: &str, name: &str) -> Vec<String> {
+    let root = parse(ticket_xml).expect("the emulator stores valid XML");
+    let mut selections = Vec::new();
+    collect_selections(&root, name, &mut selections);
+    selections
+}
+
+fn collect_selections(element: &Element, name: &str, selections: &mut Vec<String>) {
+    for child in element.elements() {
+        if child.name == "field" && child.child_text("name").as_deref() == Some(name) {
+            selections.push(child.child_text("selection").unwrap_or_default());
+        } else {
+            collect_selections(child, name, selections);
+        }
+    }
+}
+
 /// Returns the contents of the ticket's comments, in order.
 pub fn comments(ticket_xml: &str) -> Vec<String> {
     let root = parse(ticket_xml).expect("the emulator stores valid XML");

@@ -1,5 +1,5 @@
-//! `hook-runner new`: create a hook project in Rust, Python or JavaScript
-//! from the templates in `runner/templates/`, which are compiled into the
+//! `hook-runner new`: create a hook project in Rust, Python, JavaScript or
+//! C from the templates in `runner/templates/`, which are compiled into the
 //! binary.
 
 use std::path::{Path, PathBuf};
@@ -64,6 +64,8 @@ pub enum Language {
     Python,
     /// JavaScript, built with componentize-qjs (QuickJS)
     Js,
+    /// C, built with zig cc and `hook-runner componentize`
+    C,
 }
 
 /// One file of a generated project.
@@ -111,6 +113,7 @@ impl Language {
             Language::Rust => "Rust",
             Language::Python => "Python",
             Language::Js => "JavaScript",
+            Language::C => "C",
         }
     }
 }
@@ -119,7 +122,7 @@ impl Language {
 fn build_command(language: Language) -> &'static str {
     match language {
         Language::Rust => "cargo build --target wasm32-wasip2 --release",
-        Language::Python | Language::Js => "./build.sh",
+        Language::Python | Language::Js | Language::C => "./build.sh",
     }
 }
 
@@ -131,7 +134,7 @@ pub fn component_path(language: Language, name: &str) -> String {
             "target/wasm32-wasip2/release/{}.wasm",
             name.replace('-', "_")
         ),
-        Language::Python | Language::Js => format!("build/{name}.wasm"),
+        Language::Python | Language::Js | Language::C => format!("build/{name}.wasm"),
     }
 }
 
@@ -191,6 +194,7 @@ pub fn validate_name(language: Language, name: &str) -> Result<(), String> {
         Language::Rust => validate_rust_name(name),
         Language::Python => validate_python_name(name),
         Language::Js => validate_js_name(name),
+        Language::C => validate_c_name(name),
     }
 }
 
@@ -266,6 +270,26 @@ fn validate_js_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+fn validate_c_name(name: &str) -> Result<(), String> {
+    let starts_with_letter = name.starts_with(|c: char| c.is_ascii_alphabetic());
+    let allowed = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !starts_with_letter || !allowed {
+        return Err(format!(
+            "invalid hook name `{name}`: a C hook name, which names its source file and \
+             component, starts with an ASCII letter and contains only ASCII letters, digits, \
+             `-` and `_`"
+        ));
+    }
+    if name == "hook-runner-sdk" {
+        return Err(format!(
+            "invalid hook name `{name}`: the build copies the SDK into a folder of that name"
+        ));
+    }
+    Ok(())
+}
+
 /// Fails unless `dir` is missing or an empty folder.
 fn check_target_dir(dir: &Path) -> Result<(), Failure> {
     let mut entries = match std::fs::read_dir(dir) {
@@ -302,6 +326,7 @@ fn locate_sdk(sdk: &Path, language: Language) -> Result<PathBuf, Failure> {
         Language::Rust => "rust/Cargo.toml",
         Language::Python => "python/build-hook.sh",
         Language::Js => "js/index.js",
+        Language::C => "c/include/hook_runner.h",
     };
     let missing = |detail: String| {
         Failure::new(
@@ -413,6 +438,16 @@ pub fn render_project(
             file("README.md", include_str!("../../templates/js/README.md")),
             file(".gitignore", include_str!("../../templates/js/gitignore")),
         ],
+        Language::C => vec![
+            file(
+                &format!("{name}.c"),
+                include_str!("../../templates/c/hook.c"),
+            ),
+            script("build.sh", include_str!("../../templates/c/build.sh")),
+            file("policy.toml", include_str!("../../templates/c/policy.toml")),
+            file("README.md", include_str!("../../templates/c/README.md")),
+            file(".gitignore", include_str!("../../templates/c/gitignore")),
+        ],
     };
     files.push(file("hook-runner.toml", CONFIG_TEMPLATE));
     files.push(ProjectFile {
@@ -484,7 +519,7 @@ fn write_project(dir: &Path, files: &[ProjectFile]) -> Result<(), Failure> {
 mod tests {
     use super::*;
 
-    const LANGUAGES: [Language; 3] = [Language::Rust, Language::Python, Language::Js];
+    const LANGUAGES: [Language; 4] = [Language::Rust, Language::Python, Language::Js, Language::C];
 
     #[test]
     fn names_accepted() {
@@ -496,6 +531,9 @@ mod tests {
         }
         for name in ["summary", "risk-check", "risk_check2"] {
             assert_eq!(validate_name(Language::Js, name), Ok(()), "{name}");
+        }
+        for name in ["summary", "Risk-check", "risk_check2"] {
+            assert_eq!(validate_name(Language::C, name), Ok(()), "{name}");
         }
     }
 
@@ -523,6 +561,10 @@ mod tests {
             (Language::Js, "-risk", "starts with a lowercase"),
             (Language::Js, "risk.check", "only lowercase"),
             (Language::Js, "hook-runner-guest", "copies the SDK"),
+            (Language::C, "_hook", "starts with an ASCII letter"),
+            (Language::C, "risk.check", "only ASCII letters"),
+            (Language::C, "../escape", "only ASCII letters"),
+            (Language::C, "hook-runner-sdk", "copies the SDK"),
         ];
         for (language, name, expected) in cases {
             let error = validate_name(language, name).expect_err(name);
@@ -595,7 +637,7 @@ mod tests {
     #[test]
     fn scripts_quote_sdk_path() {
         let sdk = Path::new("/opt/it's here/guest-sdk");
-        for language in [Language::Python, Language::Js] {
+        for language in [Language::Python, Language::Js, Language::C] {
             let files = render_project(language, "summary", sdk).expect("renders");
             let script = files
                 .iter()
@@ -625,6 +667,9 @@ mod tests {
         let js = render_project(Language::Js, "summary", sdk).expect("renders");
         assert_eq!(js[0].path, "summary.js");
         assert!(js[0].text.contains("`summary listed the access requests"));
+        let c = render_project(Language::C, "summary", sdk).expect("renders");
+        assert_eq!(c[0].path, "summary.c");
+        assert!(c[0].text.contains("\"summary listed the access requests"));
     }
 
     #[test]
