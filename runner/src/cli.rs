@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    CheckCommand, CompileCommand, ComponentizeCommand, InspectCommand, OutboxCommand, RunCommand,
+    AssignCommand, CheckCommand, CompileCommand, ComponentizeCommand, ConditionCommand,
+    InspectCommand, OutboxCommand, RunCommand,
 };
 
 /// Runs sandboxed WebAssembly hooks for Tufin SecureChange ticket events.
@@ -43,6 +44,12 @@ pub enum Command {
     /// Handle one SecureChange event: run the hooks bound to it and write
     /// their results into the ticket (the default).
     Run(RunCommand),
+    /// Decide a SecureChange scripted condition with a condition hook: print
+    /// <response><condition_result>true|false</condition_result></response>.
+    Condition(ConditionCommand),
+    /// Split a SecureChange step into tasks with a dynamic-assignment hook:
+    /// print the <tasks> document.
+    Assign(AssignCommand),
     /// Validate the configuration, every policy file and every component
     /// without calling the SecureChange API, and report on each hook.
     Check(CheckCommand),
@@ -76,29 +83,39 @@ Exit codes:
   0  every selected hook ran and its changes were written or safely queued in the
      outbox for a retry; on TEST and for check, the setup is valid; for compile,
      every component is in the cache; for inspect, the component was read; for
-     componentize, the component was written
+     componentize, the component was written; for condition and assign, the
+     result is printed on standard output
   1  internal error (a bug in hook-runner)
   2  invalid command line
   3  invalid or missing configuration, component, policy or credential source;
      for componentize, a module that cannot be wrapped or an output that cannot
-     be written
-  4  invalid SCW_EVENT or <ticket_info> on standard input
+     be written; for condition and assign, an unknown hook name or a hook of
+     another kind
+  4  invalid SCW_EVENT or <ticket_info> on standard input; for condition and
+     assign, a ticket id that is not a positive whole number or `test`
   5  a hook failed (trap, time-out, memory limit, returned error) or asked for
-     changes the ticket cannot take; other hooks still ran
+     changes the ticket cannot take; other hooks still ran; for assign, tasks
+     that SecureChange cannot open
   6  the SecureChange API rejected a write that a retry cannot fix (kept in the
      outbox for the admin) or the credentials (the write stays queued), or a
-     read that a hook needed failed
+     read that a hook needed failed; for condition and assign, the ticket was
+     not found or could not be read
 
+condition and assign print nothing on standard output unless they exit 0.
 SecureChange re-runs a script that exits non-zero; a re-run never writes twice,
 because each event's write-back is recorded in the outbox once.";
 
 /// Splits an argument list that SecureChange passed as one string (`-a b`
-/// arrives as the single argument `"-a b"`) into words. Single or double
-/// quotes keep a word with spaces together, such as `--config "/a b.toml"`.
+/// arrives as the single argument `"-a b"`) into words. Only the first
+/// argument is split, so `"condition pci-scope" 1001` becomes `condition
+/// pci-scope 1001` while later arguments stay whole. Single or double quotes
+/// keep a word with spaces together, such as `--config "/a b.toml"`.
 pub fn split_joined_arguments(mut arguments: Vec<String>) -> Vec<String> {
-    if arguments.len() == 2 && arguments[1].contains(char::is_whitespace) {
+    if arguments.len() >= 2 && arguments[1].contains(char::is_whitespace) {
         let joined = arguments.remove(1);
+        let rest = arguments.split_off(1);
         arguments.extend(split_words(&joined));
+        arguments.extend(rest);
     }
     arguments
 }
@@ -144,6 +161,29 @@ mod tests {
         assert_eq!(quoted, ["hook-runner", "run", "--config", "/a b.toml"]);
         let kept = split_joined_arguments(vec!["hook-runner".into(), "run".into()]);
         assert_eq!(kept, ["hook-runner", "run"]);
+    }
+
+    #[test]
+    fn joined_first_argument_keeps_later_ones() {
+        let split = split_joined_arguments(vec![
+            "hook-runner".into(),
+            "condition pci-scope".into(),
+            "1001".into(),
+        ]);
+        assert_eq!(split, ["hook-runner", "condition", "pci-scope", "1001"]);
+        let all_joined =
+            split_joined_arguments(vec!["hook-runner".into(), "assign zones 1001".into()]);
+        assert_eq!(all_joined, ["hook-runner", "assign", "zones", "1001"]);
+    }
+
+    #[test]
+    fn condition_takes_negative_ticket_id() {
+        let cli = Cli::try_parse_from(["hook-runner", "condition", "pci", "-1"]).expect("parses");
+        let Some(Command::Condition(condition)) = cli.command else {
+            panic!("expected condition");
+        };
+        assert_eq!(condition.hook, "pci");
+        assert_eq!(condition.ticket, "-1");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::engine::{CacheOutcome, HookEngine, HookKind};
 use crate::event::event_name;
 use crate::exit_code::Status;
 use crate::hook_context;
-use crate::hook_run::check_pin;
+use crate::hook_run::{check_kind, check_pin};
 use crate::policy::Policy;
 
 /// The problems found in a setup, by source.
@@ -63,6 +63,21 @@ impl SetupCheck {
 /// Checks the credential source, the CA file, every hook component, policy
 /// file and secret. Reads files and environment variables but sends nothing.
 pub fn check_setup(config: &Config, engine: &HookEngine) -> SetupCheck {
+    let api_problems = check_api(config);
+    let hooks = config
+        .hooks
+        .iter()
+        .map(|hook| check_hook(hook, engine))
+        .collect();
+    SetupCheck {
+        api_problems,
+        hooks,
+    }
+}
+
+/// Checks the credential source, the CA file and the audit file, and
+/// returns the problems found. Sends nothing.
+pub fn check_api(config: &Config) -> Vec<String> {
     let mut api_problems = Vec::new();
     let password = config.api.password.read().unwrap_or_else(|problem| {
         api_problems.push(problem);
@@ -78,27 +93,22 @@ pub fn check_setup(config: &Config, engine: &HookEngine) -> SetupCheck {
     {
         api_problems.push(format!("{error}: {}", error_source(&error)));
     }
-    let hooks = config
-        .hooks
-        .iter()
-        .map(|hook| check_hook(hook, engine))
-        .collect();
-    SetupCheck {
-        api_problems,
-        hooks,
-    }
+    api_problems
 }
 
 fn error_source(error: &dyn std::error::Error) -> String {
     error.source().map(ToString::to_string).unwrap_or_default()
 }
 
-fn check_hook(hook: &HookConfig, engine: &HookEngine) -> HookCheck {
+/// Checks one hook's component, its kind, its digest pin, its policy file
+/// and its secrets.
+pub fn check_hook(hook: &HookConfig, engine: &HookEngine) -> HookCheck {
     let mut problems = Vec::new();
     let loaded = engine
         .load(&hook.component)
         .map_err(|error| error.to_string());
     let loaded = loaded.and_then(|loaded| check_pin(hook, &loaded.digest).map(|()| loaded));
+    let loaded = loaded.and_then(|loaded| check_kind(hook, loaded.kind).map(|()| loaded));
     let (compiled, kind, adapter) = match loaded {
         Ok(loaded) => {
             let events: Vec<&str> = hook.events.iter().map(|event| event_name(*event)).collect();
