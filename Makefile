@@ -26,7 +26,8 @@ JS_STAMP := $(JS_TOOLCHAIN)/installed.stamp
 JS_LOCK := guest-sdk/js/toolchain/package.json guest-sdk/js/toolchain/package-lock.json
 JS_BIN := $(JS_TOOLCHAIN)/node_modules/.bin
 PY_GUESTS := target/guests/python/vuln_check.wasm target/guests/python/socket_probe.wasm
-JS_GUESTS := target/guests/js/kpi_export.wasm target/guests/js/justification_check.wasm
+JS_GUESTS := target/guests/js/kpi_export.wasm target/guests/js/justification_check.wasm \
+	target/guests/js/priority_condition.wasm
 PY_SDK := $(wildcard guest-sdk/python/hook_runner_guest/*.py) guest-sdk/python/wit/world.wit \
 	guest-sdk/python/build-hook.sh $(wildcard wit/*.wit) $(PYTHON_STAMP)
 JS_SDK := $(wildcard guest-sdk/js/*.js) $(wildcard wit/*.wit) $(JS_STAMP)
@@ -126,6 +127,12 @@ target/guests/js/justification_check.wasm: $(wildcard guests/justification-check
 	mkdir -p $(@D)
 	$(TIMED) $(JS_BIN)/componentize-qjs --wit wit -n trigger --sync --module-root . \
 		--js guests/justification-check/justification_check.js -o $@
+
+# A scripted condition: the `condition` world, built like the hook above.
+target/guests/js/priority_condition.wasm: $(wildcard guests/priority-condition/*.js) $(JS_SDK)
+	mkdir -p $(@D)
+	$(TIMED) $(JS_BIN)/componentize-qjs --wit wit -n condition --sync --module-root . \
+		--js guests/priority-condition/priority_condition.js -o $@
 
 # Unit tests of the SDKs and of the example hooks' pure code, in plain
 # Python and Node.js.
