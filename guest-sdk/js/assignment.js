@@ -1,4 +1,4 @@
-// A task that a dynamic-assignment hook asks SecureChange to open, built by
+// A task that a dynamic-assignment hook requests SecureChange to open, built by
 // chaining. The bindings lower it as the `task-assignment` record.
 export class TaskAssignment {
   // Creates a task named `name` with self-assignment, no participants and no

@@ -246,8 +246,8 @@ fn check_before_writing(
 }
 
 /// Returns the failure message for a hook that had requests denied, which
-/// breaks its policy, so nothing it returned is trusted. `used` says what
-/// did not happen to the result, such as `written`.
+/// breaks its policy, so nothing it returned is trusted. `used` names what
+/// was not done with the result, such as `written`.
 pub(crate) fn denied_requests_error(requests: &[RequestRecord], used: &str) -> Option<String> {
     let denied: Vec<&str> = requests
         .iter()

@@ -1,7 +1,7 @@
 //! `hook-runner assign`: the zone-assignment example splits the current step
-//! of a ticket that the emulator serves into tasks, and the assignment probe
-//! returns tasks that SecureChange cannot open or fails on purpose, which
-//! ends with the documented exit code and nothing on standard output.
+//! of a ticket that the emulator serves into tasks. The assignment probe
+//! returns tasks that SecureChange cannot open or fails on purpose, and such
+//! runs end with the documented exit code and nothing on standard output.
 
 use hook_runner_tests::guests::{ASSIGNMENT_PROBE, ZONE_ASSIGNMENT};
 use hook_runner_tests::http_service::HttpService;
@@ -92,7 +92,7 @@ struct ParsedTask {
 }
 
 /// Parses a `<tasks>` document with quick-xml, so that the test checks what
-/// an XML reader such as SecureChange's sees after unescaping.
+/// an XML reader such as SecureChange's reads after unescaping.
 fn parse_tasks(document: &str) -> Vec<ParsedTask> {
     use quick_xml::events::Event;
 

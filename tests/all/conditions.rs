@@ -292,8 +292,8 @@ fn condition_run_is_audited() {
     assert!(audit.contains("\"kind\":\"run_finished\""), "{audit}");
 }
 
-/// The `priority-condition` example, built with componentize-qjs by `make
-/// test`, with the example's policy file.
+/// Starts a scenario with the `priority-condition` example, which `make
+/// test` builds with componentize-qjs, and the example's policy file.
 fn priority_condition(settings: &str) -> Scenario {
     let scenario = Scenario::start();
     let component = hook_runner_tests::components::component("js/priority_condition.wasm");

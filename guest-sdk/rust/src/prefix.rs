@@ -31,7 +31,7 @@ impl Ipv4Prefix {
     }
 
     /// Returns the prefix length in bits.
-    pub fn len(&self) -> u8 {
+    pub fn prefix_len(&self) -> u8 {
         self.len
     }
 

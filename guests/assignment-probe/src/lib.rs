@@ -95,7 +95,7 @@ fn loop_forever() -> ! {
 }
 
 /// Sends a GET request to an `http://HOST[:PORT]/PATH` URL and waits for the
-/// answer, whatever it is.
+/// response, whatever it is.
 fn send_get(url: &str) {
     let rest = url.strip_prefix("http://").unwrap_or(url);
     let (authority, path) = match rest.find('/') {

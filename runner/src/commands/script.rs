@@ -1,4 +1,4 @@
-//! What `hook-runner condition` and `hook-runner assign` share: find the
+//! The run that `hook-runner condition` and `hook-runner assign` share: find the
 //! hook, read the whole ticket with the host's credentials, call the hook's
 //! export in its sandbox, check what it returned, and print the document
 //! that SecureChange reads from standard output.
