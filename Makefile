@@ -25,7 +25,8 @@ JS_TOOLCHAIN := target/js-toolchain
 JS_STAMP := $(JS_TOOLCHAIN)/installed.stamp
 JS_LOCK := guest-sdk/js/toolchain/package.json guest-sdk/js/toolchain/package-lock.json
 JS_BIN := $(JS_TOOLCHAIN)/node_modules/.bin
-PY_GUESTS := target/guests/python/vuln_check.wasm target/guests/python/socket_probe.wasm
+PY_GUESTS := target/guests/python/vuln_check.wasm target/guests/python/socket_probe.wasm \
+	target/guests/python/remote_access_assignment.wasm
 JS_GUESTS := target/guests/js/kpi_export.wasm target/guests/js/justification_check.wasm \
 	target/guests/js/priority_condition.wasm
 PY_SDK := $(wildcard guest-sdk/python/hook_runner_guest/*.py) guest-sdk/python/wit/world.wit \
@@ -115,6 +116,10 @@ target/guests/python/vuln_check.wasm: $(wildcard guests/vuln-check/*.py) $(PY_SD
 
 target/guests/python/socket_probe.wasm: $(wildcard guests/python-socket-probe/*.py) $(PY_SDK)
 	$(PY_BUILD) $(TIMED) guest-sdk/python/build-hook.sh guests/python-socket-probe socket_probe $@
+
+target/guests/python/remote_access_assignment.wasm: $(wildcard guests/remote-access-assignment/*.py) $(PY_SDK)
+	$(PY_BUILD) HOOK_WORLD=assignment \
+		$(TIMED) guest-sdk/python/build-hook.sh guests/remote-access-assignment remote_access_assignment $@
 
 # componentize-js resolves the hook's relative imports correctly only when
 # its source path has no `..`, so it runs from the repository root.

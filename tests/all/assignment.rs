@@ -351,3 +351,55 @@ fn assignment_hook_error_on_missing_zones() {
 
     assert_failed(&output, HOOK_FAILED, "zones is empty");
 }
+
+/// Starts a scenario with the `remote-access-assignment` example, which
+/// `make test` builds with componentize-py, and the example's policy file.
+fn remote_access_assignment(settings: &str) -> Scenario {
+    let scenario = Scenario::start();
+    let component =
+        hook_runner_tests::components::component("python/remote_access_assignment.wasm");
+    let extra = format!(
+        "kind = \"assignment\"\npolicy = \"{}/../guests/remote-access-assignment/policy.toml\"\n",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    scenario.write_config_with(
+        &hook_runner_tests::components::shared_compile_cache(),
+        &[HookEntry {
+            name: "remote-access",
+            component: &component,
+            events: "[]",
+            extra: &extra,
+            settings,
+        }],
+    );
+    scenario
+}
+
+#[test]
+fn python_assignment_prints_remote_access_task() {
+    // On ticket 1001, access request 61719 allows ANY service and 61729
+    // port 22; 61709 allows only port 443.
+    let scenario =
+        remote_access_assignment("participants = \"s.admin, k.ops\"\nassigner = \"c.wright\"");
+
+    let output = scenario.run_command(&["assign", "remote-access", "1001"]);
+
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let expected = [ParsedTask {
+        name: "Remote access review".into(),
+        participants: vec!["s.admin".into(), "k.ops".into()],
+        mode: "manual".into(),
+        assigner: Some("c.wright".into()),
+        access_requests: vec![61719, 61729],
+    }];
+    assert_eq!(parse_tasks(&stdout(&output)), expected);
+}
+
+#[test]
+fn python_assignment_error_prints_nothing() {
+    let scenario = remote_access_assignment("");
+
+    let output = scenario.run_command(&["assign", "remote-access", "1001"]);
+
+    assert_failed(&output, HOOK_FAILED, "participants is empty");
+}
