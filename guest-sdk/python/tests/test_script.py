@@ -64,16 +64,16 @@ def make_ticket(current):
 
 class TaskTests(unittest.TestCase):
     def test_self_assignment_by_default(self):
-        made = task("Review", ["alice", "bob"], access_requests=[10])
-        self.assertEqual(made.name, "Review")
-        self.assertEqual(made.participants, ["alice", "bob"])
-        self.assertIsInstance(made.mode, t.AssignmentMode_SelfAssignment)
-        self.assertEqual(made.access_request_ids, [10])
+        created = task("Review", ["alice", "bob"], access_requests=[10])
+        self.assertEqual(created.name, "Review")
+        self.assertEqual(created.participants, ["alice", "bob"])
+        self.assertIsInstance(created.mode, t.AssignmentMode_SelfAssignment)
+        self.assertEqual(created.access_request_ids, [10])
 
     def test_manual_with_assigner(self):
-        made = task("Review", iter(["alice"]), assigner="carol")
-        self.assertEqual(made.mode, t.AssignmentMode_Manual("carol"))
-        self.assertEqual(made.access_request_ids, [])
+        created = task("Review", iter(["alice"]), assigner="carol")
+        self.assertEqual(created.mode, t.AssignmentMode_Manual("carol"))
+        self.assertEqual(created.access_request_ids, [])
 
 
 class CurrentAccessRequestsTests(unittest.TestCase):
