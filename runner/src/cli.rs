@@ -46,9 +46,26 @@ pub enum Command {
     Run(RunCommand),
     /// Decide a SecureChange scripted condition with a condition hook: print
     /// <response><condition_result>true|false</condition_result></response>.
+    ///
+    /// Register `hook-runner condition HOOK` as the condition's script in the
+    /// workflow editor. SecureChange adds the ticket id. hook-runner reads the
+    /// whole ticket through the REST API, calls the hook's `evaluate` export
+    /// and prints the result on standard output. On failure it prints nothing
+    /// there and exits non-zero (see the exit codes in `hook-runner --help`).
+    /// With `test` in place of the ticket id it checks the hook's setup
+    /// without calling the API, and prints a true result when it is valid.
     Condition(ConditionCommand),
     /// Split a SecureChange step into tasks with a dynamic-assignment hook:
     /// print the <tasks> document.
+    ///
+    /// Register `hook-runner assign HOOK` as the step's dynamic-assignment
+    /// script. SecureChange adds the ticket id. hook-runner reads the whole
+    /// ticket through the REST API and calls the hook's `assign` export. It
+    /// checks the tasks against the ticket and prints them on standard output. On
+    /// failure it prints nothing there and exits non-zero (see the exit codes
+    /// in `hook-runner --help`). With `test` in place of the ticket id it
+    /// checks the hook's setup without calling the API, and prints an empty
+    /// <tasks></tasks> when it is valid.
     Assign(AssignCommand),
     /// Validate the configuration, every policy file and every component
     /// without calling the SecureChange API, and report on each hook.

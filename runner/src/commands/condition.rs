@@ -5,15 +5,8 @@ use crate::config::{Config, ScriptKind};
 use crate::exit_code::Status;
 use crate::failure::Failure;
 
-/// Decide a SecureChange scripted condition with a condition hook.
-///
-/// Register `hook-runner condition HOOK` as the condition's script in the
-/// workflow editor. SecureChange adds the ticket id, hook-runner reads the
-/// whole ticket through the REST API, calls the hook's `evaluate` export, and
-/// prints `<response><condition_result>true</condition_result></response>`
-/// (or false) on standard output. On failure it prints nothing there and
-/// exits non-zero. With `test` in place of the ticket id it checks the hook's
-/// setup without calling the API and prints a true result when it is valid.
+/// Decide a SecureChange scripted condition with a condition hook. The help
+/// text is on [`crate::cli::Command::Condition`].
 #[derive(Debug, clap::Args)]
 pub struct ConditionCommand {
     /// Name of the [[hook]] with kind = "condition" in the configuration
