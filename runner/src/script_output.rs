@@ -164,10 +164,21 @@ fn check_text(context: &str, what: &str, value: &str) -> Result<(), TasksError> 
 }
 
 /// Returns the ids of the access requests in the fields of the current
-/// step's tasks, or `None` when the ticket has no current step.
+/// step's tasks, or `None` when the ticket has no current step. The step is
+/// matched by id, then by the last step of that name, as the SDKs do.
 fn current_step_requests(ticket: &Ticket) -> Option<BTreeSet<u64>> {
     let current = ticket.current_step.as_ref()?;
-    let step = ticket.steps.iter().find(|step| step.id == current.id)?;
+    let step = ticket
+        .steps
+        .iter()
+        .find(|step| step.id == current.id)
+        .or_else(|| {
+            ticket
+                .steps
+                .iter()
+                .rev()
+                .find(|step| step.name == current.name)
+        })?;
     let ids = step
         .tasks
         .iter()

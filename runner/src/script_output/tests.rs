@@ -166,3 +166,18 @@ fn closed_ticket_takes_no_tasks() {
     .to_string();
     assert!(message.contains("has no current step"), "{message}");
 }
+
+#[test]
+fn current_step_found_by_name() {
+    let mut renamed = ticket();
+    if let Some(current) = renamed.current_step.as_mut() {
+        current.id = 999;
+    }
+    let tasks = [task(
+        "A",
+        &["alice"],
+        AssignmentMode::SelfAssignment,
+        &[61709],
+    )];
+    check_tasks(&tasks, &renamed).expect("the step named Risk Review is found");
+}
