@@ -27,8 +27,10 @@ JS_TOOLCHAIN := target/js-toolchain
 JS_STAMP := $(JS_TOOLCHAIN)/installed.stamp
 JS_LOCK := guest-sdk/js/toolchain/package.json guest-sdk/js/toolchain/package-lock.json
 JS_BIN := $(JS_TOOLCHAIN)/node_modules/.bin
-PY_GUESTS := target/guests/python/vuln_check.wasm target/guests/python/socket_probe.wasm
-JS_GUESTS := target/guests/js/kpi_export.wasm target/guests/js/justification_check.wasm
+PY_GUESTS := target/guests/python/vuln_check.wasm target/guests/python/socket_probe.wasm \
+	target/guests/python/remote_access_assignment.wasm
+JS_GUESTS := target/guests/js/kpi_export.wasm target/guests/js/justification_check.wasm \
+	target/guests/js/priority_condition.wasm
 PY_SDK := $(wildcard guest-sdk/python/hook_runner_guest/*.py) guest-sdk/python/wit/world.wit \
 	guest-sdk/python/build-hook.sh $(wildcard wit/*.wit) $(PYTHON_STAMP)
 JS_SDK := $(wildcard guest-sdk/js/*.js) $(wildcard wit/*.wit) $(JS_STAMP)
@@ -75,7 +77,6 @@ C_GUESTS := $(C_GUEST_DIR)/change_window.wasm $(C_GUEST_DIR)/high_risk.wasm \
 	$(C_GUEST_DIR)/split_by_target.wasm
 HOOK_RUNNER_BIN := target/debug/hook-runner
 
-all: build
 
 toolchain:
 	@rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2
@@ -164,6 +165,10 @@ target/guests/python/vuln_check.wasm: $(wildcard guests/vuln-check/*.py) $(PY_SD
 target/guests/python/socket_probe.wasm: $(wildcard guests/python-socket-probe/*.py) $(PY_SDK)
 	$(PY_BUILD) $(TIMED) guest-sdk/python/build-hook.sh guests/python-socket-probe socket_probe $@
 
+target/guests/python/remote_access_assignment.wasm: $(wildcard guests/remote-access-assignment/*.py) $(PY_SDK)
+	$(PY_BUILD) HOOK_WORLD=assignment \
+		$(TIMED) guest-sdk/python/build-hook.sh guests/remote-access-assignment remote_access_assignment $@
+
 # componentize-js resolves the hook's relative imports correctly only when
 # its source path has no `..`, so it runs from the repository root.
 target/guests/js/kpi_export.wasm: $(wildcard guests/kpi-export/*.js) $(JS_SDK)
@@ -175,6 +180,12 @@ target/guests/js/justification_check.wasm: $(wildcard guests/justification-check
 	mkdir -p $(@D)
 	$(TIMED) $(JS_BIN)/componentize-qjs --wit wit -n trigger --sync --module-root . \
 		--js guests/justification-check/justification_check.js -o $@
+
+# A scripted condition: the `condition` world, built like the hook above.
+target/guests/js/priority_condition.wasm: $(wildcard guests/priority-condition/*.js) $(JS_SDK)
+	mkdir -p $(@D)
+	$(TIMED) $(JS_BIN)/componentize-qjs --wit wit -n condition --sync --module-root . \
+		--js guests/priority-condition/priority_condition.js -o $@
 
 # Unit tests of the SDKs and of the example hooks' pure code, in plain
 # Python and Node.js.

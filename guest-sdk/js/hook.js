@@ -34,7 +34,8 @@ function toOutcome(result) {
   return result;
 }
 
-function toHookFailed(error) {
+// Returns `error` as a HookFailed, logging the stack of any other error.
+export function toHookFailed(error) {
   if (error instanceof HookFailed) return error;
   log.error(error?.stack ?? String(error));
   return new HookFailed(`unhandled ${error?.name ?? 'error'}: ${error?.message ?? error}`);

@@ -10,7 +10,11 @@
 // - `values` and `Outcome`: field values and the changes a hook returns,
 // - `log`, `config` and `tickets`: the host services,
 // - `hook(fn)`: wraps the hook function so that every failure becomes a
-//   hook error, and `HookFailed`, the error a hook throws to fail.
+//   hook error, and `HookFailed`, the error a hook throws to fail,
+// - `condition(fn)` and `assignment(fn)`: the same for the `evaluate` export
+//   of a scripted condition (`condition` world) and the `assign` export of a
+//   dynamic-assignment hook (`assignment` world), with `TaskAssignment` for
+//   the tasks it returns.
 //
 // A hook that marks tickets of critical priority when they are created:
 //
@@ -23,8 +27,15 @@
 //         .setField(config.getOr('flag_field', 'Urgent'), values.checkbox(true))
 //         .comment('Marked as urgent because of its priority.');
 //     });
+//
+// A scripted condition, built with `-n condition`:
+//
+//     import { condition } from '../../guest-sdk/js/index.js';
+//
+//     export const evaluate = condition((ticket) => ticket.priority === 'Critical');
 export * from './pure.js';
 export * as log from './log.js';
 export * as config from './config.js';
 export * as tickets from './tickets.js';
 export { hook } from './hook.js';
+export { assignment, condition } from './script.js';

@@ -58,3 +58,19 @@ export const approval = (field) => view(field, 'approve-reject');
 export const multiText = (field) => view(field, 'multi-text');
 // The rows of a `multi_access_request` field.
 export const accessRequests = (field) => view(field, 'access-requests');
+
+// Returns the access requests of the current step, each once, in the order
+// they first appear, or an empty array when the ticket has no current step.
+// A step with several tasks repeats its `multi_access_request` field on
+// every task.
+export function currentAccessRequests(ticket) {
+  const found = currentStep(ticket);
+  if (found == null) return [];
+  const requests = [];
+  for (const field of stepFields(found)) {
+    for (const request of accessRequests(field) ?? []) {
+      if (!requests.some((seen) => sameId(seen.id, request.id))) requests.push(request);
+    }
+  }
+  return requests;
+}

@@ -12,6 +12,8 @@
 #                    that import hook_runner_guest.http (optional)
 #   WASI_WIT_DIR     a WIT folder whose deps/ contain wasi:http@0.2.12, such
 #                    as the one wasi_wit_dir.py prints
+#   HOOK_WORLD       trigger (default), condition or assignment: the world
+#                    the hook exports (on-event, evaluate or assign)
 set -euo pipefail
 
 usage="usage: $0 HOOK_DIR MODULE OUT.wasm, or $0 --bindings OUT_DIR"
@@ -25,14 +27,23 @@ if [ -z "${WASI_WIT_DIR:-}" ] || [ ! -d "$WASI_WIT_DIR/deps" ]; then
     exit 2
 fi
 
-# The `trigger-http` world in wit/ is the `trigger` world plus the wasi:http
+# Each `*-http` world in wit/ is a hook-runner world plus the wasi:http
 # client, so that hooks can use `requests` over wasi:http. Both packages
 # have a `types` interface: hook-runner's becomes
 # `wit_world.imports.api_types`, and wasi:http's keeps
 # `wit_world.imports.types`, where requests-wasi-http looks for it.
+hook_world=${HOOK_WORLD:-trigger}
+case "$hook_world" in
+    trigger | condition | assignment) ;;
+    *)
+        echo "error: HOOK_WORLD is \`$hook_world\`: use trigger, condition or assignment" >&2
+        exit 2
+        ;;
+esac
+
 world_options=(
     -d "$WASI_WIT_DIR" -d "$wit_dir" -d "$sdk_dir/wit"
-    -w hook-runner:python/trigger-http
+    -w "hook-runner:python/$hook_world-http"
     --import-interface-name "hook-runner:api/types@0.1.0=api_types"
     --import-interface-name "wasi:http/types@0.2.12=types"
 )

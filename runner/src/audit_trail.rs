@@ -8,6 +8,7 @@ use crate::audit::{
     self, AuditLog, Decision, HookResult, Limit, OutboxAction, Record, WriteResult,
 };
 use crate::bindings::{Event, Outcome};
+use crate::config::ScriptKind;
 use crate::egress::{self, RequestRecord};
 use crate::engine::{HookFailure, Limits};
 use crate::outbox::Entry;
@@ -40,6 +41,11 @@ impl AuditTrail {
     /// Records the start of a run.
     pub fn run_started(&self, event: Event, ticket: Option<u64>) {
         self.write(Record::run_started(event, ticket));
+    }
+
+    /// Records the start of a `condition` or `assign` run for `ticket`.
+    pub fn script_started(&self, kind: ScriptKind, ticket: u64) {
+        self.write(Record::script_started(kind, ticket));
     }
 
     /// Records the end of a run.
@@ -89,7 +95,9 @@ impl AuditTrail {
                     HookFailure::Returned(_) | HookFailure::Exit { .. } => {
                         HookResult::ReturnedError
                     }
-                    HookFailure::InvalidOutput(_) => HookResult::Rejected,
+                    HookFailure::InvalidOutput(_) | HookFailure::WrongInput(..) => {
+                        HookResult::Rejected
+                    }
                     HookFailure::Timeout(_) => HookResult::Timeout,
                     HookFailure::Memory(_) => HookResult::Memory,
                     HookFailure::Fuel(limit) => {

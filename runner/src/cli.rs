@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::commands::{
-    CheckCommand, CompileCommand, ComponentizeCommand, InspectCommand, OutboxCommand, RunCommand,
-    TestCommand,
+    AssignCommand, CheckCommand, CompileCommand, ComponentizeCommand, ConditionCommand,
+    InspectCommand, OutboxCommand, RunCommand, TestCommand,
 };
 
 /// Runs sandboxed WebAssembly hooks for Tufin SecureChange ticket events.
@@ -47,6 +47,29 @@ pub enum Command {
     /// change, its log lines, HTTP requests and resource use; nothing is
     /// written to the ticket unless --write is given.
     Test(TestCommand),
+    /// Decide a SecureChange scripted condition with a condition hook: print
+    /// <response><condition_result>true|false</condition_result></response>.
+    ///
+    /// Register `hook-runner condition HOOK` as the condition's script in the
+    /// workflow editor. SecureChange adds the ticket id. hook-runner reads the
+    /// whole ticket through the REST API, calls the hook's `evaluate` export
+    /// and prints the result on standard output. On failure it prints nothing
+    /// there and exits non-zero (see the exit codes in `hook-runner --help`).
+    /// With `test` in place of the ticket id it checks the hook's setup
+    /// without calling the API, and prints a true result when it is valid.
+    Condition(ConditionCommand),
+    /// Split a SecureChange step into tasks with a dynamic-assignment hook:
+    /// print the <tasks> document.
+    ///
+    /// Register `hook-runner assign HOOK` as the step's dynamic-assignment
+    /// script. SecureChange adds the ticket id. hook-runner reads the whole
+    /// ticket through the REST API and calls the hook's `assign` export. It
+    /// checks the tasks against the ticket and prints them on standard output. On
+    /// failure it prints nothing there and exits non-zero (see the exit codes
+    /// in `hook-runner --help`). With `test` in place of the ticket id it
+    /// checks the hook's setup without calling the API, and prints an empty
+    /// <tasks></tasks> when it is valid.
+    Assign(AssignCommand),
     /// Validate the configuration, every policy file and every component
     /// without calling the SecureChange API, and report on each hook.
     Check(CheckCommand),
@@ -78,31 +101,39 @@ pub enum Command {
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  every selected hook ran and its changes were written or safely queued in the
-     outbox for a retry; on TEST and for check, the setup is valid; for compile,
-     every component is in the cache; for inspect, the component was read; for
+     outbox for a retry, or no hook is bound to the event; on TEST and for check,
+     the setup is valid; for compile, every component is in the cache; for
+     inspect, the component (and the policy, with --policy) was read; for
      componentize, the component was written; for test, the hook ran and its
-     outcome fits the ticket (and, with --write, was written or queued)
+     outcome fits the ticket (and, with --write, was written or queued); for
+     condition and assign, the result is printed on standard output
   1  internal error (a bug in hook-runner)
   2  invalid command line; for test, also an unknown hook name, a --set value
      without `=` or an invalid --api URL
   3  invalid or missing configuration, component, policy or credential source;
-     for componentize, a module that cannot be wrapped or an output that cannot
-     be written
+     for compile, a component that does not compile or a cache that cannot be
+     written; for componentize, a module that cannot be wrapped or an output
+     that cannot be written; for condition and assign, an unknown hook name or
+     a hook of another kind
   4  invalid SCW_EVENT or <ticket_info> on standard input; for test, an invalid
-     --event value or --ticket file
-  5  a hook failed (trap, time-out, memory limit, returned error) or asked for
-     changes the ticket cannot take; other hooks still ran
+     --event value or --ticket file; for condition and assign, a ticket id that
+     is not a positive whole number or `test`
+  5  a hook failed (trap, time-out, memory limit, returned error, non-zero exit
+     or invalid output of a command hook) or asked for changes the ticket cannot
+     take; other hooks still ran; for assign, tasks that SecureChange cannot open
   6  the SecureChange API rejected a write that a retry cannot fix (kept in the
      outbox for the admin) or the credentials (the write stays queued), or a
      read that a hook needed failed; for test, also a failed read of the
-     ticket's current values
+     ticket's current values; for condition and assign, the ticket was not
+     found or could not be read
 
+condition and assign print nothing on standard output unless they exit 0.
 SecureChange re-runs a script that exits non-zero; a re-run never writes twice,
 because each event's write-back is recorded in the outbox once.";
 
 /// Parses the command line. SecureChange may pass the arguments that an
 /// admin set as one string, so when the arguments as given do not parse and
-/// there is a single one with white space, it is split into words (see
+/// the first one has white space, it is split into words (see
 /// [`split_joined_arguments`]) and parsed again. `--config` may stand before
 /// or after the subcommand; the options of `run` only without a subcommand
 /// or after `run`.
@@ -123,16 +154,20 @@ pub fn parse_arguments(arguments: Vec<String>) -> Result<Cli, clap::Error> {
 }
 
 fn is_joined(arguments: &[String]) -> bool {
-    arguments.len() == 2 && arguments[1].contains(char::is_whitespace)
+    arguments.len() >= 2 && arguments[1].contains(char::is_whitespace)
 }
 
 /// Splits an argument list that SecureChange passed as one string (`-a b`
-/// arrives as the single argument `"-a b"`) into words. Single or double
-/// quotes keep a word with spaces together, such as `--config "/a b.toml"`.
+/// arrives as the single argument `"-a b"`) into words. Only the first
+/// argument is split, so `"condition pci-scope" 1001` becomes `condition
+/// pci-scope 1001` while later arguments stay whole. Single or double quotes
+/// keep a word with spaces together, such as `--config "/a b.toml"`.
 pub fn split_joined_arguments(mut arguments: Vec<String>) -> Vec<String> {
     if is_joined(&arguments) {
         let joined = arguments.remove(1);
+        let rest = arguments.split_off(1);
         arguments.extend(split_words(&joined));
+        arguments.extend(rest);
     }
     arguments
 }
@@ -177,6 +212,29 @@ mod tests {
         assert_eq!(quoted, ["hook-runner", "run", "--config", "/a b.toml"]);
         let kept = split_joined_arguments(vec!["hook-runner".into(), "run".into()]);
         assert_eq!(kept, ["hook-runner", "run"]);
+    }
+
+    #[test]
+    fn joined_first_argument_keeps_later_ones() {
+        let split = split_joined_arguments(vec![
+            "hook-runner".into(),
+            "condition pci-scope".into(),
+            "1001".into(),
+        ]);
+        assert_eq!(split, ["hook-runner", "condition", "pci-scope", "1001"]);
+        let all_joined =
+            split_joined_arguments(vec!["hook-runner".into(), "assign zones 1001".into()]);
+        assert_eq!(all_joined, ["hook-runner", "assign", "zones", "1001"]);
+    }
+
+    #[test]
+    fn condition_takes_negative_ticket_id() {
+        let cli = Cli::try_parse_from(["hook-runner", "condition", "pci", "-1"]).expect("parses");
+        let Some(Command::Condition(condition)) = cli.command else {
+            panic!("expected condition");
+        };
+        assert_eq!(condition.hook, "pci");
+        assert_eq!(condition.ticket, "-1");
     }
 
     #[test]

@@ -1,19 +1,24 @@
 //! One module per subcommand.
 
+mod assign;
 mod check;
 mod compile;
 mod componentize;
+mod condition;
 mod docs;
 mod inspect;
 mod new;
 mod outbox;
 mod run;
 mod schema;
+mod script;
 mod test;
 
+pub use assign::AssignCommand;
 pub use check::CheckCommand;
 pub use compile::CompileCommand;
 pub use componentize::ComponentizeCommand;
+pub use condition::ConditionCommand;
 pub use docs::{CompletionsCommand, ManCommand};
 pub use inspect::{
     ComponentSurface, Finding, InspectCommand, PolicyFit, PolicyGrants, SurfaceItem, fit_policy,
@@ -23,6 +28,7 @@ pub use new::{Language, NewCommand};
 pub use outbox::{OutboxCommand, OutboxSubcommand};
 pub use run::RunCommand;
 pub use schema::{SchemaCommand, SchemaFile, schema_text};
+pub use script::{TEST_ARGUMENT, TicketArgument};
 pub use test::TestCommand;
 
 /// Prints a command's report on standard output, as pretty JSON when `json`

@@ -103,14 +103,53 @@ pub enum LogFormat {
     Json,
 }
 
+/// The way SecureChange starts a hook, from the `kind` key of `[[hook]]`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ScriptKind {
+    /// A trigger or command hook that `hook-runner run` starts on the
+    /// workflow events in `events` (the default).
+    #[default]
+    Event,
+    /// A scripted condition that SecureChange starts as
+    /// `hook-runner condition NAME TICKET_ID`.
+    Condition,
+    /// A dynamic-assignment script that SecureChange starts as
+    /// `hook-runner assign NAME TICKET_ID`.
+    Assignment,
+}
+
+impl ScriptKind {
+    /// Returns the value of the `kind` key.
+    pub fn name(self) -> &'static str {
+        match self {
+            ScriptKind::Event => "event",
+            ScriptKind::Condition => "condition",
+            ScriptKind::Assignment => "assignment",
+        }
+    }
+
+    /// Returns the subcommand that SecureChange starts hooks of this kind
+    /// with.
+    pub fn subcommand(self) -> &'static str {
+        match self {
+            ScriptKind::Event => "run",
+            ScriptKind::Condition => "condition",
+            ScriptKind::Assignment => "assign",
+        }
+    }
+}
+
 /// One `[[hook]]` entry.
 #[derive(Debug, Clone)]
 pub struct HookConfig {
     /// Unique name, used in logs and errors.
     pub name: String,
+    /// How SecureChange starts the hook.
+    pub kind: ScriptKind,
     /// Path of the WebAssembly component.
     pub component: PathBuf,
-    /// Events the hook runs on.
+    /// Events the hook runs on; empty for condition and assignment hooks.
     pub events: Vec<Event>,
     /// Workflow names the hook is limited to; empty means every workflow.
     pub workflows: Vec<String>,
@@ -284,16 +323,22 @@ struct RawLog {
 #[schemars(rename = "Hook")]
 #[serde(deny_unknown_fields)]
 #[schemars(transform = crate::schema::match_event_names)]
+#[schemars(transform = crate::schema::require_events_by_kind)]
 struct RawHook {
     /// Unique name, used in logs, the audit log and the outbox.
     #[schemars(length(min = 1))]
     name: String,
-    /// The `.wasm` file: a `trigger` component, a `wasi:cli` command
-    /// component or a WASI preview1 core module.
+    /// How SecureChange starts the hook: on the `events` (the default), as a
+    /// scripted condition, or as a dynamic-assignment script.
+    #[serde(default)]
+    kind: ScriptKind,
+    /// The `.wasm` file: a `trigger`, `condition` or `assignment` component,
+    /// a `wasi:cli` command component or a WASI preview1 core module.
     component: PathBuf,
     /// `SCW_EVENT` values such as `ADVANCE`, in any case. `TEST` is handled
-    /// by hook-runner itself and rejected here.
-    #[schemars(length(min = 1))]
+    /// by hook-runner itself and rejected here. Required for event hooks and
+    /// rejected for condition and assignment hooks.
+    #[serde(default)]
     events: Vec<String>,
     /// Run only for these workflow names [default: all].
     #[serde(default)]
@@ -518,10 +563,15 @@ fn convert_hook(raw: RawHook, base: &Path) -> Result<HookConfig, String> {
     if name.is_empty() {
         return Err("a [[hook]] has an empty name: set name = \"...\"".to_string());
     }
-    if raw.events.is_empty() {
+    if raw.kind == ScriptKind::Event && raw.events.is_empty() {
         return Err(format!(
-            "hook `{name}` has no events: set events = [\"ADVANCE\"] or another SCW_EVENT value"
+            "hook `{name}` has no events: set events = [\"ADVANCE\"] or another SCW_EVENT value, \
+             or set kind = \"condition\" or kind = \"assignment\" for a hook that SecureChange \
+             starts as a scripted condition or a dynamic-assignment script"
         ));
+    }
+    if raw.kind != ScriptKind::Event {
+        check_script_keys(&name, &raw)?;
     }
     let events = raw
         .events
@@ -543,6 +593,7 @@ fn convert_hook(raw: RawHook, base: &Path) -> Result<HookConfig, String> {
 
     Ok(HookConfig {
         name,
+        kind: raw.kind,
         component: base.join(raw.component),
         events,
         workflows: raw.workflows,
@@ -552,6 +603,31 @@ fn convert_hook(raw: RawHook, base: &Path) -> Result<HookConfig, String> {
         policy: raw.policy.map(|policy| base.join(policy)),
         sha256,
     })
+}
+
+/// Rejects the event-selection keys on a condition or assignment hook:
+/// SecureChange starts such a hook with a ticket id, never on an event.
+fn check_script_keys(name: &str, raw: &RawHook) -> Result<(), String> {
+    let kind = raw.kind.name();
+    let set_keys: Vec<&str> = [
+        ("events", !raw.events.is_empty()),
+        ("workflows", !raw.workflows.is_empty()),
+        ("steps", !raw.steps.is_empty()),
+        ("write_if_step_changed", raw.write_if_step_changed),
+    ]
+    .into_iter()
+    .filter_map(|(key, set)| set.then_some(key))
+    .collect();
+    if set_keys.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "hook `{name}` has kind = \"{kind}\", which SecureChange starts with a ticket id \
+         (`hook-runner {command} {name} TICKET_ID`), never on an event, so {keys} cannot apply: \
+         remove {keys}, or remove kind to run the hook on events",
+        command = raw.kind.subcommand(),
+        keys = set_keys.join(" and ")
+    ))
 }
 
 /// Checks a `sha256` pin and returns it as `sha256:` and 64 lowercase hex

@@ -13,9 +13,9 @@ mod sandbox;
 pub use cache::{CacheEntries, CacheOutcome, CompileCache, list_entries};
 pub use compile::Compiled;
 pub use host::{HostState, LogLine, ReadGrant, TicketAccess};
-pub use kind::HookKind;
+pub use kind::{ASSIGN_EXPORT, EVALUATE_EXPORT, HookKind};
 pub use limits::Limits;
-pub use sandbox::{HookFailure, HookRun, LoadError, LoadedHook, RunContext};
+pub use sandbox::{HookFailure, HookInput, HookRun, LoadError, LoadedHook, RunContext};
 
 use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Config, Engine};

@@ -7,9 +7,11 @@ use crate::api::ApiClient;
 use crate::audit::Limit;
 use crate::audit_trail::AuditTrail;
 use crate::bindings::{Event, Outcome, TicketInfo};
-use crate::config::HookConfig;
+use crate::config::{HookConfig, ScriptKind};
 use crate::egress::{Decision, RequestRecord, Resolver};
-use crate::engine::{HookEngine, HookRun, Limits, LoadedHook};
+use crate::engine::{
+    ASSIGN_EXPORT, EVALUATE_EXPORT, HookEngine, HookInput, HookKind, HookRun, Limits, LoadedHook,
+};
 use crate::event::event_name;
 use crate::exit_code::Status;
 use crate::hook_context;
@@ -113,6 +115,7 @@ pub async fn run_and_check(
         .map_err(|error| load_failed(error.to_string()))?;
     audit.hook_started(&hook.name, &loaded.path, &loaded.digest);
     check_pin(hook, &loaded.digest).map_err(load_failed)?;
+    check_kind(hook, loaded.kind).map_err(load_failed)?;
     let policy = hook_context::load_policy(hook).map_err(load_failed)?;
     let ticket_grant = (policy.path.clone(), policy.ticket.clone());
     let context = hook_context::build(hook, policy, resolver, info.id, Some(api.clone()))
@@ -123,7 +126,9 @@ pub async fn run_and_check(
     let limits = context.limits;
     let max_requests = context.max_http_requests;
 
-    let run = engine.run(&loaded, context, (event, info)).await;
+    let run = engine
+        .run(&loaded, context, HookInput::Event(event, info))
+        .await;
     record_run(audit, &hook.name, &run, &limits, max_requests);
     let verdict = match &run.result {
         Ok(outcome) => check_outcome(hook, info, &run, &limits, audit, &ticket_grant, outcome),
@@ -203,9 +208,65 @@ pub fn check_pin(hook: &HookConfig, digest: &str) -> Result<(), String> {
     }
 }
 
+/// Checks that the component's kind fits the hook's `kind` key: trigger and
+/// command hooks run on events, a condition hook needs the `condition` world
+/// and an assignment hook the `assignment` world.
+pub fn check_kind(hook: &HookConfig, kind: HookKind) -> Result<(), String> {
+    let fits = match hook.kind {
+        ScriptKind::Event => kind.runs_on_events(),
+        ScriptKind::Condition => kind == HookKind::Condition,
+        ScriptKind::Assignment => kind == HookKind::Assignment,
+    };
+    if fits {
+        return Ok(());
+    }
+    let found = format!(
+        "component `{}` of hook `{}` is a {} hook (it exports `{}`)",
+        hook.component.display(),
+        hook.name,
+        kind.name(),
+        kind.export_name()
+    );
+    Err(match (hook.kind, kind) {
+        (ScriptKind::Event, HookKind::Condition | HookKind::Assignment) => {
+            let script = if kind == HookKind::Condition {
+                ScriptKind::Condition
+            } else {
+                ScriptKind::Assignment
+            };
+            format!(
+                "{found}, which SecureChange starts with a ticket id, not on events: set \
+                 kind = \"{}\" on the hook, remove its events, and register \
+                 `hook-runner {} {} TICKET_ID` in SecureChange",
+                script.name(),
+                script.subcommand(),
+                hook.name
+            )
+        }
+        (script, _) => {
+            let (world, export) = match script {
+                ScriptKind::Condition => ("condition", EVALUATE_EXPORT),
+                ScriptKind::Assignment | ScriptKind::Event => ("assignment", ASSIGN_EXPORT),
+            };
+            format!(
+                "{found}, but the hook has kind = \"{}\", which needs a component of the \
+                 `{world}` world that exports `{export}`: build the hook against that world, \
+                 or remove kind to run this component on events",
+                script.name()
+            )
+        }
+    })
+}
+
 /// Writes the audit records of a finished hook run: the limits it reached
 /// and how it ended.
-fn record_run(audit: &AuditTrail, hook: &str, run: &HookRun, limits: &Limits, max_requests: u64) {
+pub(crate) fn record_run(
+    audit: &AuditTrail,
+    hook: &str,
+    run: &HookRun,
+    limits: &Limits,
+    max_requests: u64,
+) {
     if run.log_limit_hit {
         audit.limit_hit(hook, Limit::Log, limits.log_bytes as u64);
     }
@@ -238,18 +299,8 @@ fn check_before_writing(
     audit: &AuditTrail,
     hook: &str,
 ) -> Result<(), String> {
-    let denied: Vec<&str> = requests
-        .iter()
-        .filter_map(|request| match &request.decision {
-            Decision::Denied { reason } => Some(reason.as_str()),
-            Decision::Allowed { .. } => None,
-        })
-        .collect();
-    if let Some(first) = denied.first() {
-        return Err(format!(
-            "the hook broke its policy with {} denied request(s), so nothing it returned was written; first: {first}",
-            denied.len()
-        ));
+    if let Some(message) = denied_requests_error(requests, "written") {
+        return Err(message);
     }
     let size = writeback::outcome_bytes(outcome);
     if size > limits.outcome_bytes {
@@ -260,6 +311,24 @@ fn check_before_writing(
         ));
     }
     Ok(())
+}
+
+/// Returns the failure message for a hook that had requests denied, which
+/// breaks its policy, so nothing it returned is trusted. `used` names what
+/// was not done with the result, such as `written`.
+pub(crate) fn denied_requests_error(requests: &[RequestRecord], used: &str) -> Option<String> {
+    let denied: Vec<&str> = requests
+        .iter()
+        .filter_map(|request| match &request.decision {
+            Decision::Denied { reason } => Some(reason.as_str()),
+            Decision::Allowed { .. } => None,
+        })
+        .collect();
+    let first = denied.first()?;
+    Some(format!(
+        "the hook broke its policy with {} denied request(s), so nothing it returned was {used}; first: {first}",
+        denied.len()
+    ))
 }
 
 /// Writes `outcome` into the ticket through the outbox, as `run` does. The

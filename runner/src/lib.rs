@@ -26,6 +26,7 @@ pub mod logging;
 pub mod outbox;
 pub mod policy;
 pub mod schema;
+pub mod script_output;
 pub mod selection;
 pub mod self_test;
 pub mod ticket;

@@ -59,6 +59,8 @@ fn execute(cli: Cli) -> Result<Status, Failure> {
             Command::Run(run) => run.execute(&load_config(&path)?).await,
             Command::Test(test) => test.execute(&load_config(&path)?, &path).await,
             Command::Outbox(outbox) => outbox.execute(&load_config(&path)?).await,
+            Command::Condition(condition) => condition.execute(&load_config(&path)?).await,
+            Command::Assign(assign) => assign.execute(&load_config(&path)?).await,
             // `new` writes a project from templates and reads no configuration.
             Command::New(new) => new.execute(),
             Command::Completions(completions) => completions.execute(),

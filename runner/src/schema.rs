@@ -34,6 +34,37 @@ pub fn match_event_names(schema: &mut Schema) {
     );
 }
 
+/// Makes a hook's `events` required for event hooks (no `kind`, or
+/// `kind = "event"`) and rejects the event-selection keys on condition and
+/// assignment hooks, as the loader does.
+pub fn require_events_by_kind(schema: &mut Schema) {
+    schema.insert(
+        "if".to_string(),
+        json!({
+            "properties": { "kind": { "enum": ["condition", "assignment"] } },
+            "required": ["kind"]
+        }),
+    );
+    schema.insert(
+        "then".to_string(),
+        json!({
+            "properties": {
+                "events": { "maxItems": 0 },
+                "workflows": { "maxItems": 0 },
+                "steps": { "maxItems": 0 },
+                "write_if_step_changed": { "const": false }
+            }
+        }),
+    );
+    schema.insert(
+        "else".to_string(),
+        json!({
+            "required": ["events"],
+            "properties": { "events": { "minItems": 1 } }
+        }),
+    );
+}
+
 /// Builds a regular expression that matches each bindable event name in any
 /// case, because JSON Schema patterns have no case-insensitive flag.
 fn event_pattern() -> String {

@@ -57,6 +57,7 @@ mod tests {
     fn hook(name: &str, events: Vec<Event>, workflows: &[&str], steps: &[&str]) -> HookConfig {
         HookConfig {
             name: name.into(),
+            kind: crate::config::ScriptKind::Event,
             component: "x.wasm".into(),
             events,
             workflows: workflows.iter().map(|s| s.to_string()).collect(),

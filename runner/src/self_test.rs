@@ -6,13 +6,13 @@ use std::io::Write;
 
 use crate::api::ApiClient;
 use crate::componentize::Adapter;
-use crate::config::{Config, HookConfig};
+use crate::config::{Config, HookConfig, ScriptKind};
 use crate::egress::Resolver;
 use crate::engine::{CacheOutcome, HookEngine, HookKind};
 use crate::event::event_name;
 use crate::exit_code::Status;
 use crate::hook_context;
-use crate::hook_run::check_pin;
+use crate::hook_run::{check_kind, check_pin};
 use crate::policy::Policy;
 
 /// The problems found in a setup, by source.
@@ -63,25 +63,12 @@ impl SetupCheck {
 /// Checks the credential source, the CA file, every hook component, policy
 /// file and secret. Reads files and environment variables but sends nothing.
 pub fn check_setup(config: &Config, engine: &HookEngine) -> SetupCheck {
-    let mut api_problems = Vec::new();
-    let password = config.api.password.read().unwrap_or_else(|problem| {
-        api_problems.push(problem);
-        String::new()
-    });
-    // Building the client reads and parses the CA file; it sends nothing.
-    if let Err(error) = ApiClient::new(&config.api, password) {
-        api_problems.push(error.to_string());
-    }
-    // Opening the audit log creates it when missing, as every run would.
-    if let Some(path) = &config.audit_file
-        && let Err(error) = crate::audit::AuditLog::open(path)
-    {
-        api_problems.push(format!("{error}: {}", error_source(&error)));
-    }
+    let mut api_problems = check_api(config);
     // Every write-back is recorded in the outbox before its first request,
     // so a run with a hook cannot write without it. Opening creates the file
-    // when missing, as the first write would.
-    if !config.hooks.is_empty()
+    // when missing, as the first write would. Condition and assignment
+    // hooks write nothing.
+    if config.hooks.iter().any(|hook| hook.kind == ScriptKind::Event)
         && let Err(error) = crate::outbox::Outbox::open(&config.outbox_path)
     {
         api_problems.push(error.to_string());
@@ -97,16 +84,40 @@ pub fn check_setup(config: &Config, engine: &HookEngine) -> SetupCheck {
     }
 }
 
+/// Checks the credential source, the CA file and the audit file, and
+/// returns the problems found. Sends nothing.
+pub fn check_api(config: &Config) -> Vec<String> {
+    let mut api_problems = Vec::new();
+    let password = config.api.password.read().unwrap_or_else(|problem| {
+        api_problems.push(problem);
+        String::new()
+    });
+    // Building the client reads and parses the CA file; it sends nothing.
+    if let Err(error) = ApiClient::new(&config.api, password) {
+        api_problems.push(error.to_string());
+    }
+    // Opening the audit log creates it when missing, as every run would.
+    if let Some(path) = &config.audit_file
+        && let Err(error) = crate::audit::AuditLog::open(path)
+    {
+        api_problems.push(format!("{error}: {}", error_source(&error)));
+    }
+    api_problems
+}
+
 fn error_source(error: &dyn std::error::Error) -> String {
     error.source().map(ToString::to_string).unwrap_or_default()
 }
 
-fn check_hook(hook: &HookConfig, engine: &HookEngine) -> HookCheck {
+/// Checks one hook's component, its kind, its digest pin, its policy file
+/// and its secrets.
+pub fn check_hook(hook: &HookConfig, engine: &HookEngine) -> HookCheck {
     let mut problems = Vec::new();
     let loaded = engine
         .load(&hook.component)
         .map_err(|error| error.to_string());
     let loaded = loaded.and_then(|loaded| check_pin(hook, &loaded.digest).map(|()| loaded));
+    let loaded = loaded.and_then(|loaded| check_kind(hook, loaded.kind).map(|()| loaded));
     let (compiled, kind, adapter) = match loaded {
         Ok(loaded) => {
             let events: Vec<&str> = hook.events.iter().map(|event| event_name(*event)).collect();

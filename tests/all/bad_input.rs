@@ -339,7 +339,7 @@ fn wrong_world_component_is_config_error() {
         &scenario,
         &output,
         CONFIG_ERROR,
-        "does not fit a hook-runner hook: it exports neither `on-event` nor `wasi:cli/run`",
+        "does not fit a hook-runner hook: it exports none of `on-event`, `evaluate`, `assign` and `wasi:cli/run`",
     );
 }
 

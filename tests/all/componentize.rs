@@ -95,7 +95,7 @@ fn reactor_without_exports_is_no_hook() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("exports neither `on-event` nor `wasi:cli/run`"),
+        stderr.contains("exports none of `on-event`, `evaluate`, `assign` and `wasi:cli/run`"),
         "{stderr}"
     );
 }

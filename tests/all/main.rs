@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `hook-runner` binary, real compiled guests and
 //! the SecureChange API emulator over HTTP on 127.0.0.1.
 
+mod assignment;
 mod audit;
 mod bad_input;
 mod c_hooks;
@@ -9,6 +10,7 @@ mod command_hooks;
 mod commands;
 mod componentize;
 mod concurrency;
+mod conditions;
 mod crash;
 mod faults;
 mod hostile;

@@ -192,6 +192,12 @@ impl Scenario {
         child.wait_with_output().expect("hook-runner finishes")
     }
 
+    /// Runs hook-runner with `args` and no `SCW_EVENT`, as SecureChange
+    /// starts a scripted condition or a dynamic-assignment script.
+    pub fn run_command(&self, args: &[&str]) -> Output {
+        self.run_with(None, b"", args, API_PASSWORD)
+    }
+
     /// Starts hook-runner like [`Scenario::run`] and returns the running
     /// process, with its standard input written and closed.
     pub fn spawn(&self, event: &str, stdin: &[u8]) -> Child {

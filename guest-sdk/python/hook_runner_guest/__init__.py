@@ -13,7 +13,10 @@ those bindings:
 - the host services in `log`, `config` and `tickets`, and `http` for
   `requests` over `wasi:http`,
 - `export_hook`, which turns a function into the component's `on-event`
-  export, and `HookFailed`, the exception that returns a hook error.
+  export, and `HookFailed`, the exception that returns a hook error,
+- `export_condition` and `export_assignment`, the same for the `evaluate`
+  export of a scripted condition and the `assign` export of a
+  dynamic-assignment hook, with `task` for the tasks it returns.
 
 A hook that marks tickets of critical priority when they are created::
 
@@ -34,6 +37,12 @@ A hook that marks tickets of critical priority when they are created::
 
 componentize-py looks for the class `WitWorld` in the hook's module, so the
 result of `export_hook` must be bound to that name.
+
+A scripted condition, built with `HOOK_WORLD=condition`::
+
+    from hook_runner_guest import export_condition
+
+    WitWorld = export_condition(lambda ticket: ticket.priority == "Critical")
 """
 
 from ._bindings import (
@@ -57,6 +66,7 @@ from ._bindings import (
 )
 from . import config, log, network, ticket, tickets, values
 from .hook import export_hook
+from .script import export_assignment, export_condition, task
 from .outcome import HookFailed, Outcome
 
 __all__ = [
@@ -80,9 +90,12 @@ __all__ = [
     "TicketInfo",
     "UserRef",
     "config",
+    "export_assignment",
+    "export_condition",
     "export_hook",
     "log",
     "network",
+    "task",
     "ticket",
     "tickets",
     "values",

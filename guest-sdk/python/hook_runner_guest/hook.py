@@ -1,7 +1,7 @@
 """Turns a hook function into the component's `on-event` export."""
 
 import traceback
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from ._bindings import Err, api_types
 from . import log
@@ -35,14 +35,7 @@ def run_hook(
 ) -> api_types.Outcome:
     """Call `function` and convert its result or exception as `export_hook`
     describes. Raises `Err(hook-error)`, the error case of the export."""
-    try:
-        result = function(event, info)
-    except HookFailed as failure:
-        raise Err(failure.to_hook_error()) from None
-    except Exception as error:  # noqa: BLE001: every failure must reach the host
-        log.error(traceback.format_exc())
-        message = f"unhandled {type(error).__name__}: {error}"
-        raise Err(api_types.HookError(message=message, retryable=False)) from None
+    result = call_guarded(function, event, info)
     if result is None:
         return Outcome().to_wit()
     if not isinstance(result, Outcome):
@@ -52,3 +45,17 @@ def run_hook(
         )
         raise Err(api_types.HookError(message=message, retryable=False))
     return result.to_wit()
+
+
+def call_guarded(function: Callable[..., Any], *arguments: Any) -> Any:
+    """Call `function(*arguments)` and return its result. A `HookFailed` it
+    raises becomes `Err(hook-error)`, and any other exception too, after its
+    traceback goes to the log at error level."""
+    try:
+        return function(*arguments)
+    except HookFailed as failure:
+        raise Err(failure.to_hook_error()) from None
+    except Exception as error:  # noqa: BLE001: every failure must reach the host
+        log.error(traceback.format_exc())
+        message = f"unhandled {type(error).__name__}: {error}"
+        raise Err(api_types.HookError(message=message, retryable=False)) from None

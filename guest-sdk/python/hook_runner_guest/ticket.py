@@ -137,3 +137,21 @@ def access_requests(field: Field) -> Optional[List[api_types.AccessRequest]]:
     if isinstance(value, api_types.FieldValue_AccessRequests):
         return value.value
     return None
+
+
+def current_access_requests(ticket: Ticket) -> List[api_types.AccessRequest]:
+    """Return the access requests of the current step, each once, in the order
+    they first appear, or an empty list when the ticket has no current step.
+    A step with several tasks repeats its `multi_access_request` field on
+    every task."""
+    found = current_step(ticket)
+    if found is None:
+        return []
+    requests: List[api_types.AccessRequest] = []
+    seen = set()
+    for field in step_fields(found):
+        for request in access_requests(field) or []:
+            if request.id not in seen:
+                seen.add(request.id)
+                requests.append(request)
+    return requests

@@ -44,6 +44,23 @@ impl Ticket {
     pub fn current_field(&self, name: &str) -> Option<&Field> {
         self.current_step()?.field(name)
     }
+
+    /// Returns the access requests of the current step, each once, in the
+    /// order they first appear. A step with several tasks repeats its
+    /// `multi_access_request` field on every task.
+    pub fn current_access_requests(&self) -> Vec<&AccessRequest> {
+        let mut requests: Vec<&AccessRequest> = Vec::new();
+        let rows = self
+            .current_fields()
+            .filter_map(Field::access_requests)
+            .flatten();
+        for request in rows {
+            if !requests.iter().any(|seen| seen.id == request.id) {
+                requests.push(request);
+            }
+        }
+        requests
+    }
 }
 
 impl Step {
@@ -385,5 +402,50 @@ mod tests {
 
         let lines = field("Hosts", FieldValue::MultiText(vec!["a".into()]));
         assert_eq!(lines.multi_text(), Some(&["a".to_owned()][..]));
+    }
+
+    fn request(id: u64) -> AccessRequest {
+        AccessRequest {
+            id,
+            order: format!("AR{id}"),
+            action: "Accept".into(),
+            sources: Vec::new(),
+            destinations: Vec::new(),
+            services: Vec::new(),
+            targets: Vec::new(),
+            users: Vec::new(),
+            comment: String::new(),
+        }
+    }
+
+    #[test]
+    fn current_access_requests_once_each() {
+        let requests = |ids: &[u64]| {
+            field(
+                "Required Access",
+                FieldValue::AccessRequests(ids.iter().copied().map(request).collect()),
+            )
+        };
+        let old = step(1, "Open", vec![task(1, vec![requests(&[7])])]);
+        let current = step(
+            2,
+            "Review",
+            vec![
+                task(2, vec![requests(&[10, 11])]),
+                task(3, vec![requests(&[11, 12])]),
+            ],
+        );
+        let ticket = ticket(vec![old, current], Some((2, "Review")));
+        let ids: Vec<u64> = ticket
+            .current_access_requests()
+            .iter()
+            .map(|request| request.id)
+            .collect();
+        assert_eq!(ids, [10, 11, 12]);
+        let closed = Ticket {
+            current_step: None,
+            ..ticket
+        };
+        assert!(closed.current_access_requests().is_empty());
     }
 }

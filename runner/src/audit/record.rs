@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 
 use crate::bindings::Event;
+use crate::config::ScriptKind;
 use crate::event::event_name;
 
 /// One line of the audit log: the envelope fields that every line has, then
@@ -30,7 +31,9 @@ pub struct Entry {
 pub enum Record {
     /// The process started handling a ticket event.
     RunStarted {
-        /// The `SCW_EVENT` name, such as `ADVANCE`.
+        /// The `SCW_EVENT` name, such as `ADVANCE`, or `condition` or
+        /// `assignment` for a run of `hook-runner condition` or
+        /// `hook-runner assign`.
         event: String,
         /// The ticket id, or `None` for a `TEST` event, which has no ticket.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -294,6 +297,17 @@ impl Record {
         Record::RunStarted {
             event: event_name(event).to_string(),
             ticket,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            pid: std::process::id(),
+        }
+    }
+
+    /// Builds a `run_started` record for a `condition` or `assign` run on
+    /// `ticket`, with the kind's name in place of the event.
+    pub fn script_started(kind: ScriptKind, ticket: u64) -> Record {
+        Record::RunStarted {
+            event: kind.name().to_string(),
+            ticket: Some(ticket),
             version: env!("CARGO_PKG_VERSION").to_string(),
             pid: std::process::id(),
         }

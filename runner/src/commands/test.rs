@@ -14,7 +14,7 @@ use std::time::Instant;
 use crate::api::ApiClient;
 use crate::audit_trail::AuditTrail;
 use crate::bindings::{Event, Outcome, TicketInfo};
-use crate::config::{self, ApiConfig, Config, HookConfig};
+use crate::config::{self, ApiConfig, Config, HookConfig, ScriptKind};
 use crate::egress::Resolver;
 use crate::engine::HookEngine;
 use crate::event::{event_name, parse_event};
@@ -175,6 +175,19 @@ impl TestCommand {
             None if looks_like_component(&self.hook) => component_hook(Path::new(&self.hook)),
             None => return Err(unknown_hook(&self.hook, config, config_path)),
         };
+        if hook.kind != ScriptKind::Event {
+            return Err(Failure::new(
+                Status::Usage,
+                format!(
+                    "hook `{name}` has kind = \"{kind}\", which SecureChange starts with a ticket \
+                     id, not on an event: try it with `hook-runner {command} {name} test` for its \
+                     setup, or `hook-runner {command} {name} TICKET_ID` against a test server",
+                    name = hook.name,
+                    kind = hook.kind.name(),
+                    command = hook.kind.subcommand(),
+                ),
+            ));
+        }
         if let Some(policy) = &self.policy {
             hook.policy = Some(policy.clone());
         }
@@ -447,6 +460,7 @@ fn component_hook(path: &Path) -> HookConfig {
     HookConfig {
         name,
         component: path.to_path_buf(),
+        kind: ScriptKind::Event,
         events: Vec::new(),
         workflows: Vec::new(),
         steps: Vec::new(),

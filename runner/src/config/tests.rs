@@ -255,3 +255,61 @@ fn cache_folder_defaults_next_to_config() {
     let disabled = format!("{VALID}\n[cache]\nenabled = false\n");
     assert_eq!(parse(&disabled).expect("disabled").cache_dir, None);
 }
+
+/// The API part of [`VALID`] and one condition or assignment hook made of
+/// `hook_lines`.
+fn with_script_hook(hook_lines: &str) -> String {
+    let api = VALID.split("[[hook]]").next().expect("api part");
+    format!("{api}[[hook]]\nname = \"pci\"\ncomponent = \"pci.wasm\"\n{hook_lines}\n")
+}
+
+#[test]
+fn condition_hook_needs_no_events() {
+    let config = parse(&with_script_hook("kind = \"condition\"")).expect("valid config");
+    assert_eq!(config.hooks[0].kind, ScriptKind::Condition);
+    assert!(config.hooks[0].events.is_empty());
+    let config = parse(&with_script_hook("kind = \"assignment\"")).expect("valid config");
+    assert_eq!(config.hooks[0].kind, ScriptKind::Assignment);
+}
+
+#[test]
+fn event_hook_is_the_default_kind() {
+    let config = parse(VALID).expect("valid config");
+    assert_eq!(config.hooks[0].kind, ScriptKind::Event);
+}
+
+#[test]
+fn condition_hook_rejects_event_keys() {
+    let message = error_text(&with_script_hook(
+        "kind = \"condition\"\nevents = [\"ADVANCE\"]\nsteps = [\"Review\"]",
+    ));
+    assert!(
+        message.contains("hook `pci` has kind = \"condition\""),
+        "{message}"
+    );
+    assert!(
+        message.contains("`hook-runner condition pci TICKET_ID`"),
+        "{message}"
+    );
+    assert!(message.contains("remove events and steps"), "{message}");
+    let message = error_text(&with_script_hook(
+        "kind = \"assignment\"\nwrite_if_step_changed = true",
+    ));
+    assert!(
+        message.contains("remove write_if_step_changed"),
+        "{message}"
+    );
+}
+
+#[test]
+fn event_hook_without_events_names_kinds() {
+    let message = error_text(&with_script_hook(""));
+    assert!(message.contains("hook `pci` has no events"), "{message}");
+    assert!(message.contains("kind = \"condition\""), "{message}");
+}
+
+#[test]
+fn unknown_kind_is_rejected() {
+    let message = error_text(&with_script_hook("kind = \"trigger\""));
+    assert!(message.contains("unknown variant `trigger`"), "{message}");
+}

@@ -1,6 +1,7 @@
 //! Loads a hook component and runs it in a fresh store with its limits,
 //! capturing its output: a trigger hook through its `on-event` export, a
-//! command hook through `wasi:cli/run`.
+//! scripted condition through `evaluate`, a dynamic-assignment hook through
+//! `assign`, and a command hook through `wasi:cli/run`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,7 +21,10 @@ use super::kind::{HookKind, hook_kind};
 use super::limits::Limits;
 use super::memory::MemoryLimiter;
 use super::{EPOCH_TICK, HookEngine};
-use crate::bindings::{Event, HookError, Outcome, TicketInfo, TriggerPre};
+use crate::bindings::{
+    AssignmentPre, ConditionPre, Event, HookError, Outcome, TaskAssignment, Ticket, TicketInfo,
+    TriggerPre,
+};
 use crate::command_output::CommandOutput;
 use crate::componentize::{self, Adapter, ComponentizeError};
 use crate::egress::{Egress, RequestRecord};
@@ -45,12 +49,27 @@ pub struct LoadedHook {
 enum HookPre {
     Trigger(TriggerPre<HostState>),
     Command(CommandPre<HostState>),
+    Condition(ConditionPre<HostState>),
+    Assignment(AssignmentPre<HostState>),
 }
 
 /// The return value of the guest's entry point.
 enum Returned {
     Trigger(Result<Outcome, HookError>),
     Command(Result<(), ()>),
+    Condition(Result<bool, HookError>),
+    Assignment(Result<Vec<TaskAssignment>, HookError>),
+}
+
+/// What a hook is called with.
+#[derive(Debug, Clone, Copy)]
+pub enum HookInput<'a> {
+    /// A SecureChange event and its `<ticket_info>`, for trigger and command
+    /// hooks.
+    Event(Event, &'a TicketInfo),
+    /// The whole ticket, which the host read through the API, for scripted
+    /// conditions and dynamic-assignment hooks.
+    Ticket(&'a Ticket),
 }
 
 impl std::fmt::Debug for LoadedHook {
@@ -130,6 +149,10 @@ pub enum HookFailure {
     /// A command hook's standard output is not a valid result.
     #[error("{0}")]
     InvalidOutput(String),
+    /// The caller passed an input that the hook's kind does not take, such
+    /// as an event for a scripted condition.
+    #[error("a {} hook cannot be called {}", .0.name(), .1)]
+    WrongInput(HookKind, &'static str),
 }
 
 /// The resources of one hook run: its name, settings, ticket access, limits
@@ -171,14 +194,15 @@ pub struct HookRun {
     pub log_limit_hit: bool,
     /// Whether standard output or error reached its capture limit.
     pub output_limit_hit: bool,
-    /// The `<condition_result>` a command hook printed, if it printed one.
+    /// The condition result that a condition hook returned or a command
+    /// hook printed, if there is one.
     pub condition: Option<bool>,
     /// The largest linear memory of the run in bytes, the value that the
     /// memory limit applies to.
     pub peak_memory_bytes: usize,
     /// The lines the hook logged within its log budget, then the lines it
-    /// printed to standard output (trigger hooks only, because a command
-    /// hook's standard output is its result) and standard error.
+    /// printed to standard output (all but command hooks, whose standard
+    /// output is their result) and standard error.
     pub log_lines: Vec<LogLine>,
     /// Bytes of the log budget used, each line charged with its overhead.
     pub log_bytes: usize,
@@ -186,6 +210,8 @@ pub struct HookRun {
     pub stdout_bytes: usize,
     /// Bytes the hook wrote to standard error, up to the capture limit.
     pub stderr_bytes: usize,
+    /// The tasks that an assignment hook returned.
+    pub tasks: Option<Vec<TaskAssignment>>,
 }
 
 impl HookEngine {
@@ -218,6 +244,12 @@ impl HookEngine {
             HookKind::Command => {
                 HookPre::Command(CommandPre::new(instance_pre).map_err(world_error)?)
             }
+            HookKind::Condition => {
+                HookPre::Condition(ConditionPre::new(instance_pre).map_err(world_error)?)
+            }
+            HookKind::Assignment => {
+                HookPre::Assignment(AssignmentPre::new(instance_pre).map_err(world_error)?)
+            }
         };
         Ok(LoadedHook {
             pre,
@@ -229,12 +261,12 @@ impl HookEngine {
         })
     }
 
-    /// Runs `hook` for one event in a new store set up from `context`.
+    /// Runs `hook` on `input` in a new store set up from `context`.
     pub async fn run(
         &self,
         hook: &LoadedHook,
         context: RunContext,
-        (event, info): (Event, &TicketInfo),
+        input: HookInput<'_>,
     ) -> HookRun {
         let name = context.name.clone();
         let name = name.as_str();
@@ -244,9 +276,11 @@ impl HookEngine {
         let stdout = MemoryOutputPipe::new(limits.output_bytes);
         let stderr = MemoryOutputPipe::new(limits.output_bytes);
         let mut builder = WasiCtxBuilder::new();
-        let stdin = match hook.kind {
-            HookKind::Trigger => Vec::new(),
-            HookKind::Command => command::set_classic_contract(&mut builder, name, event, info),
+        let stdin = match (hook.kind, input) {
+            (HookKind::Command, HookInput::Event(event, info)) => {
+                command::set_classic_contract(&mut builder, name, event, info)
+            }
+            _ => Vec::new(),
         };
         let wasi = builder
             .stdin(MemoryInputPipe::new(stdin))
@@ -281,18 +315,35 @@ impl HookEngine {
             }
         });
 
+        if let Some(failure) = wrong_input(hook.kind, input) {
+            return HookRun::failed(failure, started.elapsed());
+        }
         let call = async {
-            match &hook.pre {
-                HookPre::Trigger(pre) => {
+            match (&hook.pre, input) {
+                (HookPre::Trigger(pre), HookInput::Event(event, info)) => {
                     let instance = pre.instantiate_async(&mut store).await?;
                     let returned = instance.call_on_event(&mut store, event, info).await?;
                     Ok::<_, wasmtime::Error>(Returned::Trigger(returned))
                 }
-                HookPre::Command(pre) => {
+                (HookPre::Command(pre), _) => {
                     let command = pre.instantiate_async(&mut store).await?;
                     let returned = command.wasi_cli_run().call_run(&mut store).await?;
                     Ok(Returned::Command(returned))
                 }
+                (HookPre::Condition(pre), HookInput::Ticket(ticket)) => {
+                    let instance = pre.instantiate_async(&mut store).await?;
+                    let returned = instance.call_evaluate(&mut store, ticket).await?;
+                    Ok(Returned::Condition(returned))
+                }
+                (HookPre::Assignment(pre), HookInput::Ticket(ticket)) => {
+                    let instance = pre.instantiate_async(&mut store).await?;
+                    let returned = instance.call_assign(&mut store, ticket).await?;
+                    Ok(Returned::Assignment(returned))
+                }
+                // `wrong_input` returned early for every other pair.
+                _ => Err(wasmtime::format_err!(
+                    "the hook's kind does not take this input"
+                )),
             }
         };
         // The epoch callback stops guest code; the timeout also stops a hook
@@ -302,11 +353,19 @@ impl HookEngine {
             let stderr_line = last_stderr_line(&stderr.contents());
             command::finish(status, &stdout.contents(), limits.output_bytes, stderr_line)
         };
+        let mut tasks = None;
         let (result, condition) = match timed {
             Err(_) => (Err(HookFailure::Timeout(limits.wall_time)), None),
             Ok(Ok(Returned::Trigger(Ok(outcome)))) => (Ok(outcome), None),
-            Ok(Ok(Returned::Trigger(Err(hook_error)))) => {
-                (Err(HookFailure::Returned(hook_error)), None)
+            Ok(Ok(
+                Returned::Trigger(Err(hook_error))
+                | Returned::Condition(Err(hook_error))
+                | Returned::Assignment(Err(hook_error)),
+            )) => (Err(HookFailure::Returned(hook_error)), None),
+            Ok(Ok(Returned::Condition(Ok(value)))) => (Ok(empty_outcome()), Some(value)),
+            Ok(Ok(Returned::Assignment(Ok(returned)))) => {
+                tasks = Some(returned);
+                (Ok(empty_outcome()), None)
             }
             // `wasi:cli/run` returns an error for a `main` that returned 1.
             Ok(Ok(Returned::Command(returned))) => {
@@ -316,7 +375,10 @@ impl HookEngine {
                 Some(exit) if hook.kind == HookKind::Command => {
                     command_result(command_exit(exit.0))
                 }
-                _ => (Err(classify_trap(&error, limits, &stderr.contents())), None),
+                _ => (
+                    Err(classify_trap(&error, hook.kind, limits, &stderr.contents())),
+                    None,
+                ),
             },
         };
 
@@ -338,10 +400,10 @@ impl HookEngine {
         let (stdout, stderr) = (stdout.contents(), stderr.contents());
         // A command hook's standard output is its result, not log text.
         let stdout_full = match hook.kind {
-            HookKind::Trigger => {
+            HookKind::Command => stdout.len() >= limits.output_bytes,
+            HookKind::Trigger | HookKind::Condition | HookKind::Assignment => {
                 log_output(name, "stdout", &stdout, limits.output_bytes, &mut log_lines)
             }
-            HookKind::Command => stdout.len() >= limits.output_bytes,
         };
         let stderr_full = log_output(name, "stderr", &stderr, limits.output_bytes, &mut log_lines);
         HookRun {
@@ -358,7 +420,53 @@ impl HookEngine {
             log_bytes,
             stdout_bytes: stdout.len(),
             stderr_bytes: stderr.len(),
+            tasks,
         }
+    }
+}
+
+impl HookRun {
+    /// Returns the record of a run that failed before the hook started.
+    fn failed(failure: HookFailure, elapsed: Duration) -> HookRun {
+        HookRun {
+            result: Err(failure),
+            elapsed,
+            api_errors: Vec::new(),
+            requests: Vec::new(),
+            fuel_used: None,
+            log_limit_hit: false,
+            output_limit_hit: false,
+            condition: None,
+            peak_memory_bytes: 0,
+            log_lines: Vec::new(),
+            log_bytes: 0,
+            stdout_bytes: 0,
+            stderr_bytes: 0,
+            tasks: None,
+        }
+    }
+}
+
+/// Returns the failure for an input that `kind` does not take: trigger and
+/// command hooks run on events, condition and assignment hooks on tickets.
+fn wrong_input(kind: HookKind, input: HookInput<'_>) -> Option<HookFailure> {
+    match (kind.runs_on_events(), input) {
+        (true, HookInput::Event(..)) | (false, HookInput::Ticket(_)) => None,
+        (true, HookInput::Ticket(_)) => Some(HookFailure::WrongInput(
+            kind,
+            "with a ticket; it runs on events through `hook-runner run`",
+        )),
+        (false, HookInput::Event(..)) => Some(HookFailure::WrongInput(
+            kind,
+            "for an event; SecureChange runs it through `hook-runner condition` or `hook-runner assign`",
+        )),
+    }
+}
+
+fn empty_outcome() -> Outcome {
+    Outcome {
+        field_updates: Vec::new(),
+        comments: Vec::new(),
     }
 }
 
@@ -388,18 +496,17 @@ fn command_result(
 ) -> (Result<Outcome, HookFailure>, Option<bool>) {
     match output {
         Ok(CommandOutput::Outcome(outcome)) => (Ok(outcome), None),
-        Ok(CommandOutput::Condition(value)) => (
-            Ok(Outcome {
-                field_updates: Vec::new(),
-                comments: Vec::new(),
-            }),
-            Some(value),
-        ),
+        Ok(CommandOutput::Condition(value)) => (Ok(empty_outcome()), Some(value)),
         Err(failure) => (Err(failure), None),
     }
 }
 
-fn classify_trap(error: &wasmtime::Error, limits: &Limits, stderr: &[u8]) -> HookFailure {
+fn classify_trap(
+    error: &wasmtime::Error,
+    kind: HookKind,
+    limits: &Limits,
+    stderr: &[u8],
+) -> HookFailure {
     match error.downcast_ref::<wasmtime::Trap>() {
         Some(wasmtime::Trap::Interrupt) => return HookFailure::Timeout(limits.wall_time),
         Some(wasmtime::Trap::OutOfFuel) => {
@@ -409,8 +516,9 @@ fn classify_trap(error: &wasmtime::Error, limits: &Limits, stderr: &[u8]) -> Hoo
     }
     if let Some(exit) = error.downcast_ref::<wasmtime_wasi::I32Exit>() {
         return HookFailure::Trap(format!(
-            "the hook called exit({}) instead of returning from on-event",
-            exit.0
+            "the hook called exit({}) instead of returning from {}",
+            exit.0,
+            kind.export_name()
         ));
     }
     let message = error_chain(error);
