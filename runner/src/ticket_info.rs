@@ -20,14 +20,16 @@ pub enum TicketInfoDocument {
     Ticket(Box<TicketInfo>),
 }
 
-/// Standard input that is not a usable `<ticket_info>` document.
+/// Input that is not a usable `<ticket_info>` document. Each message is a
+/// predicate: the caller writes the input's source before it, such as
+/// `standard input is empty: ...`.
 #[derive(Debug, thiserror::Error)]
 pub enum TicketInfoError {
     /// Nothing but white space.
-    #[error("standard input is empty: SecureChange sends a <ticket_info> document there")]
+    #[error("is empty: SecureChange sends a <ticket_info> document there")]
     EmptyInput,
     /// Not UTF-8.
-    #[error("standard input is not valid UTF-8 (first invalid byte at offset {offset}){}", if *utf16 { "; it looks like UTF-16, so convert it to UTF-8" } else { "" })]
+    #[error("is not valid UTF-8 (first invalid byte at offset {offset}){}", if *utf16 { "; it looks like UTF-16, so convert it to UTF-8" } else { "" })]
     NotUtf8 {
         /// Offset of the first invalid byte.
         offset: usize,
@@ -35,20 +37,20 @@ pub enum TicketInfoError {
         utf16: bool,
     },
     /// Not well-formed XML.
-    #[error("standard input is not well-formed XML: {0}")]
+    #[error("is not well-formed XML: {0}")]
     Malformed(String),
     /// Well-formed, but an element contains something other than text where
     /// text is expected.
-    #[error("the <ticket_info> document has an unexpected structure: {0}")]
+    #[error("has an unexpected <ticket_info> structure: {0}")]
     Structure(String),
     /// Another root element.
-    #[error("standard input has root element <{0}>, expected <ticket_info>")]
+    #[error("has root element <{0}>, expected <ticket_info>")]
     WrongRoot(String),
     /// The ticket `<id>` is repeated with different values. Other elements
     /// may repeat (real documents repeat `<current_stage>`), and the first
     /// one counts.
     #[error(
-        "<ticket_info> repeats <{element}> with different values (`{first}` and `{other}`), so the ticket to write is ambiguous; send one <{element}>"
+        "repeats <{element}> with different values (`{first}` and `{other}`), so the ticket to write is ambiguous; send one <{element}>"
     )]
     Conflicting {
         /// Path of the element.
@@ -59,7 +61,7 @@ pub enum TicketInfoError {
         other: String,
     },
     /// An element has a value of the wrong form.
-    #[error("<ticket_info> element <{element}> has value `{value}`: expected {expected}")]
+    #[error("has <ticket_info> element <{element}> with value `{value}`: expected {expected}")]
     BadValue {
         /// Path of the element, like `priority/id`.
         element: String,
@@ -138,7 +140,8 @@ struct RawCompletion {
     stage: Vec<RawNamed>,
 }
 
-/// Parses standard input as SecureChange sends it.
+/// Parses a `<ticket_info>` document as SecureChange sends it on standard
+/// input.
 pub fn parse(input: &[u8]) -> Result<TicketInfoDocument, TicketInfoError> {
     let text = std::str::from_utf8(input).map_err(|error| {
         let utf16 = input.starts_with(&[0xff, 0xfe])
@@ -222,7 +225,7 @@ fn first<'a, T: PartialEq + std::fmt::Debug>(element: &str, values: &'a [T]) -> 
         tracing::warn!(
             element,
             count = values.len(),
-            "<ticket_info> repeats <{element}> with different values; using the first"
+            "repeats <{element}> with different values; using the first"
         );
     }
     Some(first)

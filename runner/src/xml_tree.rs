@@ -104,19 +104,24 @@ pub fn parse_xml(text: &str) -> Result<Element, TreeError> {
             }
             XmlEvent::Empty(start) => {
                 let element = open_element(&start, &reader)?;
-                attach(&mut stack, &mut root, element);
+                attach(&mut stack, &mut root, element, &reader)?;
             }
             XmlEvent::End(_) => {
                 if let Some(mut element) = stack.pop() {
                     element.text = element.text.trim().to_string();
-                    attach(&mut stack, &mut root, element);
+                    attach(&mut stack, &mut root, element, &reader)?;
                 }
             }
-            XmlEvent::Text(text) => {
-                if let Some(current) = stack.last_mut() {
-                    current.text.push_str(&text.xml10_content());
+            XmlEvent::Text(text) => match stack.last_mut() {
+                Some(current) => current.text.push_str(&text.xml10_content()),
+                None if text.xml10_content().trim().is_empty() => {}
+                None => {
+                    return Err(TreeError::Xml {
+                        position: reader.buffer_position(),
+                        message: "text outside the root element".to_string(),
+                    });
                 }
-            }
+            },
             XmlEvent::CData(data) => {
                 if let Some(current) = stack.last_mut() {
                     current.text.push_str(&data.xml10_content());
@@ -143,15 +148,28 @@ pub fn parse_xml(text: &str) -> Result<Element, TreeError> {
     root.ok_or(TreeError::Empty)
 }
 
-fn attach(stack: &mut [Element], root: &mut Option<Element>, element: Element) {
-    match stack.last_mut() {
-        Some(parent) => parent.children.push(element),
-        None => {
-            if root.is_none() {
-                *root = Some(element);
-            }
+/// Adds a closed element to its parent, or makes it the root. A document
+/// has one root, so a second top-level element is an error.
+fn attach(
+    stack: &mut [Element],
+    root: &mut Option<Element>,
+    element: Element,
+    reader: &Reader<&[u8]>,
+) -> Result<(), TreeError> {
+    match (stack.last_mut(), root.as_ref()) {
+        (Some(parent), _) => parent.children.push(element),
+        (None, None) => *root = Some(element),
+        (None, Some(first)) => {
+            return Err(TreeError::Xml {
+                position: reader.buffer_position(),
+                message: format!(
+                    "a second root element <{}> after </{}>: a document has one root element",
+                    element.name, first.name
+                ),
+            });
         }
     }
+    Ok(())
 }
 
 fn open_element(start: &BytesStart<'_>, reader: &Reader<&[u8]>) -> Result<Element, TreeError> {

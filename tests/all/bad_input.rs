@@ -2,7 +2,7 @@
 //! exit code, and nothing written.
 
 use hook_runner_tests::guests::RISK_SCORER;
-use hook_runner_tests::scenario::{HookEntry, Scenario, describe, ticket_info};
+use hook_runner_tests::scenario::{API_PASSWORD, HookEntry, Scenario, describe, ticket_info};
 
 const INPUT_ERROR: i32 = 4;
 const CONFIG_ERROR: i32 = 3;
@@ -230,7 +230,7 @@ fn missing_ticket_id_is_input_error() {
 fn non_numeric_ticket_id_is_input_error() {
     let scenario = configured();
     let output = scenario.run("ADVANCE", b"<ticket_info><id>10O1</id></ticket_info>");
-    assert_rejected(&scenario, &output, INPUT_ERROR, "has value `10O1`");
+    assert_rejected(&scenario, &output, INPUT_ERROR, "with value `10O1`");
 }
 
 #[test]
@@ -424,4 +424,28 @@ fn malformed_digest_pin_is_config_error() {
     }]);
     let output = scenario.run("ADVANCE", &ticket_info("advance-1001.xml"));
     assert_rejected(&scenario, &output, CONFIG_ERROR, "is not a SHA-256 digest");
+}
+
+#[test]
+fn ticket_info_file_is_named_in_errors() {
+    let scenario = configured();
+    let path = scenario.config_path().with_file_name("empty-ticket.xml");
+    std::fs::write(&path, " \n").expect("write the ticket file");
+    let path = path.to_str().expect("UTF-8 path");
+    let output = scenario.run_with(Some("ADVANCE"), b"", &["--ticket-info", path], API_PASSWORD);
+    assert_rejected(
+        &scenario,
+        &output,
+        INPUT_ERROR,
+        &format!("--ticket-info `{path}` is empty"),
+    );
+}
+
+#[test]
+fn second_document_after_ticket_info_is_input_error() {
+    let scenario = configured();
+    let mut two = ticket_info("advance-1001.xml");
+    two.extend_from_slice(b"<ticket_info><id>1002</id></ticket_info>");
+    let output = scenario.run("ADVANCE", &two);
+    assert_rejected(&scenario, &output, INPUT_ERROR, "second root element <ticket_info>");
 }

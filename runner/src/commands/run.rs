@@ -44,8 +44,13 @@ impl RunCommand {
         let started = std::time::Instant::now();
         let event = self.event()?;
         let input = read_input(self.ticket_info.as_deref(), "--ticket-info")?;
-        let document =
-            ticket_info::parse(&input).map_err(|error| Failure::new(Status::Input, error))?;
+        let document = ticket_info::parse(&input).map_err(|error| {
+            let source = match &self.ticket_info {
+                Some(path) => format!("--ticket-info `{}`", path.display()),
+                None => "standard input".to_string(),
+            };
+            Failure::new(Status::Input, format!("{source} {error}"))
+        })?;
 
         if event == Event::Test {
             tracing::info!("TEST event: checking the setup without calling the SecureChange API");

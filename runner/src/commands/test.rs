@@ -150,7 +150,7 @@ impl TestCommand {
         let document = ticket_info::parse(&input).map_err(|error| {
             Failure::new(
                 Status::Input,
-                format!("--ticket `{}`: {error}", self.ticket.display()),
+                format!("--ticket `{}` {error}", self.ticket.display()),
             )
         })?;
         match document {
