@@ -36,11 +36,16 @@ pub fn event_name(event: Event) -> &'static str {
     }
 }
 
+/// Characters of a rejected value that an error message shows.
+const SHOWN_CHARS: usize = 64;
+
 /// An event name that SecureChange does not send.
 #[derive(Debug, thiserror::Error)]
 #[error("unknown event `{value}`: expected one of {}", valid_names())]
 pub struct UnknownEvent {
-    /// The rejected value, as given.
+    /// The rejected value with control characters escaped, cut after
+    /// [`SHOWN_CHARS`] characters, so that no value can rewrite the
+    /// terminal or flood the log.
     pub value: String,
 }
 
@@ -52,8 +57,23 @@ pub fn parse_event(value: &str) -> Result<Event, UnknownEvent> {
         .into_iter()
         .find(|event| event_name(*event).eq_ignore_ascii_case(expected))
         .ok_or_else(|| UnknownEvent {
-            value: value.to_string(),
+            value: shown(value),
         })
+}
+
+/// Returns `value` as an error message shows it: escaped, and cut with a
+/// note of its length when it is long.
+fn shown(value: &str) -> String {
+    let mut text: String = value
+        .chars()
+        .take(SHOWN_CHARS)
+        .flat_map(char::escape_debug)
+        .collect();
+    let count = value.chars().count();
+    if count > SHOWN_CHARS {
+        text.push_str(&format!("... ({count} characters in all)"));
+    }
+    text
 }
 
 fn valid_names() -> String {
@@ -78,6 +98,18 @@ mod tests {
             parse_event("pre_assignment_script").ok(),
             Some(Event::PreAssignmentScript)
         );
+    }
+
+    #[test]
+    fn unknown_event_is_escaped_and_cut() {
+        let error = parse_event("\u{1b}[2J\nCLOSE").err().map(|e| e.to_string());
+        let message = error.unwrap_or_default();
+        assert!(message.contains("`\\u{1b}[2J\\nCLOSE`"), "{message}");
+        let long = "A".repeat(100_000);
+        let message = parse_event(&long).err().map(|e| e.to_string());
+        let message = message.unwrap_or_default();
+        assert!(message.len() < 400, "{} bytes", message.len());
+        assert!(message.contains("(100000 characters in all)"), "{message}");
     }
 
     #[test]
