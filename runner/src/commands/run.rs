@@ -248,8 +248,9 @@ async fn run_hooks(
                 condition = Some(condition.unwrap_or(true) && value);
             }
             HookResult::Failed(hook_status, message) => {
-                // One record per line: a multi-line message is joined.
-                let message = message.replace("\n  ", "; ");
+                // One record per line: a multi-line message is joined, its
+                // list items after the colon that introduces them.
+                let message = message.replace(":\n  ", ": ").replace("\n  ", "; ");
                 tracing::error!(hook = %hook.name, ticket = info.id, "{message}");
                 status = status.max(hook_status);
                 failed += 1;
