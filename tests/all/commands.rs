@@ -133,6 +133,35 @@ fn check_reports_unusable_outbox() {
 }
 
 #[test]
+fn check_warns_about_a_shared_password_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let scenario = Scenario::start();
+    scenario.write_config(&[hook("risk-scorer", RISK_SCORER, "")]);
+    let password = write_file(&scenario, "api-password", &format!("{API_PASSWORD}\n"));
+    let config = std::fs::read_to_string(scenario.config_path()).expect("read config");
+    let config = config.replace(
+        "password_env = \"TEST_API_PASSWORD\"",
+        &format!("password_file = \"{password}\""),
+    );
+    std::fs::write(scenario.config_path(), config).expect("write config");
+    let set_mode = |mode| {
+        std::fs::set_permissions(&password, std::fs::Permissions::from_mode(mode))
+            .expect("chmod the password file");
+    };
+
+    set_mode(0o644);
+    let shared = run(&scenario, &["check"]);
+    set_mode(0o600);
+    let private = run(&scenario, &["check"]);
+
+    let warning = format!("run `chmod 600 {password}`");
+    let stderr = String::from_utf8_lossy(&shared.stderr);
+    assert!(stderr.contains(&warning), "{}", describe(&shared));
+    let stderr = String::from_utf8_lossy(&private.stderr);
+    assert!(!stderr.contains(&warning), "{}", describe(&private));
+}
+
+#[test]
 fn check_json_parses() {
     let scenario = Scenario::start();
     scenario.write_config(&[
