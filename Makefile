@@ -237,7 +237,7 @@ install:
 		install -m 0640 runner/templates/install/hook-runner.toml "$(INSTALL_DIR)/hook-runner.toml"
 	"$(INSTALL_DIR)/hook-runner" schema config > "$(INSTALL_DIR)/share/schema/hook-runner.schema.json"
 	"$(INSTALL_DIR)/hook-runner" schema policy > "$(INSTALL_DIR)/share/schema/policy.schema.json"
-	"$(INSTALL_DIR)/hook-runner" man > "$(INSTALL_DIR)/share/man/man1/hook-runner.1"
+	"$(INSTALL_DIR)/hook-runner" man --dir "$(INSTALL_DIR)/share/man/man1"
 	for shell in bash zsh fish; do \
 		"$(INSTALL_DIR)/hook-runner" completions $$shell \
 			> "$(INSTALL_DIR)/share/completions/hook-runner.$$shell" || exit 1; \

@@ -53,6 +53,8 @@ fn install_creates_layout() {
         "share/schema/hook-runner.schema.json",
         "share/schema/policy.schema.json",
         "share/man/man1/hook-runner.1",
+        "share/man/man1/hook-runner-run.1",
+        "share/man/man1/hook-runner-condition.1",
         "share/completions/hook-runner.bash",
         "share/completions/hook-runner.zsh",
         "share/completions/hook-runner.fish",

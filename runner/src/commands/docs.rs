@@ -21,9 +21,15 @@ pub struct CompletionsCommand {
 }
 
 /// Print hook-runner's man page (roff) on standard output, for example
-/// `hook-runner man > /usr/local/share/man/man1/hook-runner.1`.
+/// `hook-runner man > /usr/local/share/man/man1/hook-runner.1`, or write it
+/// and the pages of every subcommand into a folder with --dir.
 #[derive(Debug, clap::Args)]
-pub struct ManCommand {}
+pub struct ManCommand {
+    /// Write hook-runner.1 and a page per subcommand (hook-runner-run.1 and
+    /// so on, which the main page refers to) into this folder
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
+}
 
 impl CompletionsCommand {
     /// Writes the completion script and returns the exit status.
@@ -50,6 +56,19 @@ fn fix_bash_case_labels(script: &[u8]) -> Vec<u8> {
 impl ManCommand {
     /// Writes the man page and returns the exit status.
     pub fn execute(&self) -> Result<Status, Failure> {
+        if let Some(dir) = &self.dir {
+            clap_mangen::generate_to(Cli::command(), dir).map_err(|error| {
+                Failure::new(
+                    Status::Usage,
+                    format!(
+                        "failed to write the man pages into --dir `{}`: {error}; give an \
+                         existing folder that you can write to",
+                        dir.display()
+                    ),
+                )
+            })?;
+            return Ok(Status::Success);
+        }
         let mut page = Vec::new();
         clap_mangen::Man::new(Cli::command())
             .render(&mut page)
