@@ -14,7 +14,7 @@ use wasi_preview1_component_adapter_provider::{
 };
 
 /// The magic bytes every WebAssembly binary starts with.
-const MAGIC: &[u8] = b"\0asm";
+pub(crate) const MAGIC: &[u8] = b"\0asm";
 /// The version and layer bytes of a core module; a component has `0x0d, 0,
 /// 1, 0` there.
 const CORE_MODULE_VERSION: &[u8] = &[1, 0, 0, 0];

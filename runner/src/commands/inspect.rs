@@ -156,17 +156,6 @@ impl InspectCommand {
 /// lists its imports and exports. A WASI preview1 core module is listed as
 /// the component its adapter makes.
 pub fn read_surface(engine: &HookEngine, path: &Path) -> Result<ComponentSurface, LoadError> {
-    let bytes = crate::bounded_read::read_file(path, crate::bounded_read::MAX_COMPONENT_BYTES)
-        .map_err(|error| LoadError::Read {
-            path: path.to_path_buf(),
-            error,
-        })?;
-    if let Some(message) = format_problem(&bytes) {
-        return Err(LoadError::Compile {
-            path: path.to_path_buf(),
-            message: message.to_string(),
-        });
-    }
     let component = engine.compile(path)?.component;
     let engine = engine.wasmtime();
     let component_type = component.component_type();
@@ -181,17 +170,6 @@ pub fn read_surface(engine: &HookEngine, path: &Path) -> Result<ComponentSurface
     imports.sort_by(|a, b| a.name.cmp(&b.name));
     exports.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(ComponentSurface { imports, exports })
-}
-
-/// Explains why `bytes` cannot be a component or a core module, when its
-/// header shows it: every WebAssembly binary starts with `\0asm`.
-fn format_problem(bytes: &[u8]) -> Option<&'static str> {
-    if !bytes.starts_with(b"\0asm") {
-        return Some(
-            "the file does not start with the WebAssembly magic bytes `\\0asm`; pass the .wasm file that a component build produced",
-        );
-    }
-    None
 }
 
 fn surface_item(engine: &wasmtime::Engine, name: &str, item: &ComponentExtern<'_>) -> SurfaceItem {
@@ -611,12 +589,6 @@ mod tests {
         let words: Vec<String> = ["alpha", "beta", "gamma"].map(String::from).into();
         assert_eq!(wrap_words(&words, "  ", 14), "  alpha, beta,\n  gamma\n");
         assert_eq!(wrap_words(&words, "  ", 80), "  alpha, beta, gamma\n");
-    }
-
-    #[test]
-    fn core_module_and_component_pass_header_check() {
-        assert_eq!(format_problem(b"\0asm\x01\0\0\0"), None);
-        assert_eq!(format_problem(b"\0asm\x0d\0\x01\0"), None);
     }
 
     #[test]

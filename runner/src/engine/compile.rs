@@ -8,7 +8,7 @@ use wasmtime::component::Component;
 use super::HookEngine;
 use super::cache::{CacheOutcome, compile_uncached};
 use super::sandbox::{LoadError, adapt_core_module, error_chain};
-use crate::componentize::Adapter;
+use crate::componentize::{self, Adapter};
 
 /// A compiled component, not yet linked.
 #[derive(Debug)]
@@ -32,6 +32,14 @@ impl HookEngine {
                 path: path.to_path_buf(),
                 error,
             })?;
+        if !bytes.starts_with(componentize::MAGIC) {
+            return Err(LoadError::Compile {
+                path: path.to_path_buf(),
+                message: "the file does not start with the WebAssembly magic bytes `\\0asm`; \
+                          pass the .wasm file that a component or WASI program build produced"
+                    .to_string(),
+            });
+        }
         let digest = crate::audit::component_digest(&bytes);
         // NOTE: a core module is wrapped on every load, cache hits included,
         // which costs about half a second for a 3 MB Go program.
