@@ -111,7 +111,11 @@ impl CompileCache {
             entry = %entry.display(),
             "compiling the component (first run after an install or upgrade; later runs map the cached result)"
         );
-        let component = Component::new(engine, bytes)?;
+        let component = Component::new(engine, bytes).inspect_err(|_| {
+            // No entry will ever be stored for bytes that do not compile,
+            // so their lock file would stay behind for `compile --prune`.
+            let _ = std::fs::remove_file(lock_path(&entry));
+        })?;
         let elapsed = started.elapsed();
         match store_entry(&component, &entry) {
             Ok(()) => {
@@ -213,14 +217,18 @@ fn discard(path: &Path, reason: &str) {
     }
 }
 
+fn lock_path(entry: &Path) -> PathBuf {
+    let mut path = entry.as_os_str().to_owned();
+    path.push(LOCK_SUFFIX);
+    PathBuf::from(path)
+}
+
 fn lock_entry(entry: &Path) -> std::io::Result<File> {
-    let mut lock_path = entry.as_os_str().to_owned();
-    lock_path.push(LOCK_SUFFIX);
     let file = File::options()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(lock_path)?;
+        .open(lock_path(entry))?;
     file.lock()?;
     Ok(file)
 }

@@ -113,6 +113,11 @@ fn invalid_component_is_an_error_and_stores_nothing() {
         .expect_err("invalid");
     assert!(!format!("{error:#}").is_empty());
     assert!(!cache.entry_path(&engine, "sha256:bad").exists());
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list the cache")
+        .map(|item| item.expect("cache item").file_name())
+        .collect();
+    assert!(left.is_empty(), "files left behind: {left:?}");
 }
 
 #[cfg(unix)]
