@@ -94,7 +94,8 @@ impl Outbox {
         };
         outbox.set_up().map_err(|error| {
             fail(format!(
-                "{error}; move the file aside to start an empty outbox, after delivering or noting what `hook-runner outbox list` shows"
+                "{error}; hook-runner cannot read its queued write-backs, `outbox list` included: \
+                 move the file aside (keep it, for what it held) to start an empty outbox"
             ))
         })?;
         if !existed {
