@@ -117,6 +117,11 @@ impl Egress {
             .map(|records| records.clone())
             .unwrap_or_default()
     }
+
+    /// Returns the limits that apply to the hook's requests.
+    pub fn limits(&self) -> EgressLimits {
+        self.shared.limits
+    }
 }
 
 impl WasiHttpHooks for Egress {

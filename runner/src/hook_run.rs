@@ -8,7 +8,7 @@ use crate::audit::Limit;
 use crate::audit_trail::AuditTrail;
 use crate::bindings::{Event, Outcome, TicketInfo};
 use crate::config::{HookConfig, ScriptKind};
-use crate::egress::{Decision, RequestRecord, Resolver};
+use crate::egress::{Decision, EgressLimits, RequestRecord, Resolver};
 use crate::engine::{
     ASSIGN_EXPORT, EVALUATE_EXPORT, HookEngine, HookInput, HookKind, HookRun, Limits, LoadedHook,
 };
@@ -43,8 +43,8 @@ pub struct CheckedRun {
     pub run: HookRun,
     /// The limits the run had.
     pub limits: Limits,
-    /// The policy's `max_http_requests`.
-    pub max_requests: u64,
+    /// The limits the run's HTTP requests had.
+    pub http_limits: EgressLimits,
     /// The decision on the outcome.
     pub verdict: Verdict,
 }
@@ -125,6 +125,7 @@ pub async fn run_and_check(
     }
     let limits = context.limits;
     let max_requests = context.max_http_requests;
+    let http_limits = context.egress.limits();
 
     let run = engine
         .run(&loaded, context, HookInput::Event(event, info))
@@ -144,7 +145,7 @@ pub async fn run_and_check(
         loaded,
         run,
         limits,
-        max_requests,
+        http_limits,
         verdict,
     })
 }

@@ -4,7 +4,7 @@
 
 use std::process::Output;
 
-use hook_runner_tests::guests::{HOSTILE, RISK_SCORER};
+use hook_runner_tests::guests::{COMMAND_PROBE, HOSTILE, RISK_SCORER};
 use hook_runner_tests::http_service::{HttpService, Reply};
 use hook_runner_tests::scenario::{API_PASSWORD, HookEntry, Scenario, describe, fixtures};
 use hook_runner_tests::ticket_state::field_texts;
@@ -307,6 +307,84 @@ fn request_over_limit_is_reported() {
     assert_eq!(metric(&report, "http_requests")["state"], "over");
     assert_eq!(report["failure"]["limit"], "max_http_requests");
     assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn body_sizes_are_compared_with_limits() {
+    let server = HttpService::start(|_| -> Reply { (200, "text/plain", "x".repeat(3000)) });
+    let port = server.port();
+    let policy = format!(
+        "[ticket]\nread = true\ncomment = true\n\n[[http]]\nname = \"api\"\nscheme = \"http\"\nhost = \"127.0.0.1\"\nports = {port}\npath_prefix = \"/api/\"\nmethods = [\"POST\"]\n\n[limits]\nmax_request_body_kib = 1\nmax_response_body_kib = 2\n"
+    );
+    let settings = format!(
+        "mode = \"http\"\nmethod = \"POST\"\nbody_bytes = \"1000\"\nurl = \"http://127.0.0.1:{port}/api/x\"\n"
+    );
+    let scenario = hostile_scenario(&policy, &settings);
+
+    let report = json_report(&scenario, "hostile", &[], SUCCESS);
+    let text = stdout(&run_test(
+        &scenario,
+        &["hostile", "--ticket", &ticket_file(), "--event", "ADVANCE"],
+    ));
+
+    let request = &report["requests"][0];
+    assert_eq!(request["request_body"]["bytes"], 1000, "{report}");
+    assert_eq!(request["request_body"]["limit"], 1024);
+    assert_eq!(request["request_body"]["state"], "near");
+    assert_eq!(request["response_body"]["limit"], 2048);
+    assert_eq!(request["response_body"]["state"], "over", "{report}");
+    assert!(text.contains("~ sent 1000 bytes of 1.0 KiB (max_request_body_kib)"), "{text}");
+    assert!(text.contains("! read "), "{text}");
+    assert!(text.contains("over the limit, so the request failed"), "{text}");
+}
+
+fn command_probe_scenario(mode: &str) -> Scenario {
+    let scenario = Scenario::start();
+    scenario.write_config(&[HookEntry {
+        name: mode,
+        component: COMMAND_PROBE,
+        events: "[\"ADVANCE\"]",
+        extra: "",
+        settings: "",
+    }]);
+    scenario
+}
+
+#[test]
+fn command_hook_result_is_reported() {
+    let scenario = command_probe_scenario("review");
+
+    let report = json_report(&scenario, "review", &[], SUCCESS);
+
+    let changes = report["changes"].as_array().expect("changes");
+    let risk = changes
+        .iter()
+        .find(|change| change["field"] == "Risk Level")
+        .unwrap_or_else(|| panic!("no Risk Level change in {report}"));
+    assert_eq!(risk["after"], "High");
+    assert_eq!(
+        report["comments"][0], "Reviewed by the Rust command hook.",
+        "{report}"
+    );
+    let logged_stdout = report["log"]
+        .as_array()
+        .expect("log")
+        .iter()
+        .any(|line| line["level"] == "stdout");
+    assert!(!logged_stdout, "a command hook's stdout is its result: {report}");
+    assert!(metric(&report, "stdout")["value"].as_u64() > Some(0));
+    assert!(scenario.writes().is_empty());
+}
+
+#[test]
+fn command_hook_failure_is_reported() {
+    let scenario = command_probe_scenario("fail");
+
+    let report = json_report(&scenario, "fail", &[], HOOK_FAILED);
+
+    let failure = report["failure"]["message"].as_str().unwrap_or_default();
+    assert!(failure.contains("no change window found"), "{report}");
+    assert!(scenario.writes().is_empty());
 }
 
 #[test]

@@ -410,7 +410,12 @@ impl TestCommand {
                     ),
                 )
             })?;
-        let metrics = metrics::measure(run, &checked.limits, checked.max_requests, size);
+        let metrics = metrics::measure(
+            run,
+            &checked.limits,
+            checked.http_limits.max_requests,
+            size,
+        );
         let failure = handled.error.map(|message| FailureReport {
             message,
             limit: metrics::limit_fired(&metrics),
@@ -437,7 +442,7 @@ impl TestCommand {
                 .unwrap_or_default(),
             condition: run.condition,
             log: run.log_lines.clone(),
-            requests: report::requests(&run.requests),
+            requests: report::requests(&run.requests, &checked.http_limits),
             metrics,
         })
     }

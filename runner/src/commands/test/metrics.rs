@@ -155,7 +155,9 @@ fn output_metric(name: &'static str, value: u64, limit: u64) -> Metric {
     limited(name, value, "bytes", (limit, "max_output_kib"), reached)
 }
 
-fn compare(value: u64, limit: u64, fired: bool) -> LimitState {
+/// Compares `value` with `limit`; `fired` marks a limit that stopped the
+/// hook whatever the value shows.
+pub(super) fn compare(value: u64, limit: u64, fired: bool) -> LimitState {
     if fired || value > limit {
         LimitState::Over
     } else if u128::from(value) * 100 > u128::from(limit) * u128::from(NEAR_LIMIT_PERCENT) {

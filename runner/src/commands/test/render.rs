@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::metrics::{LimitState, Metric, NEAR_LIMIT_PERCENT};
-use super::report::TestReport;
+use super::report::{BodySize, TestReport};
 
 /// Renders `report` for a terminal.
 pub fn render(report: &TestReport) -> String {
@@ -129,6 +129,38 @@ fn render_requests(text: &mut String, report: &TestReport) {
                 request.duration_ms
             ),
         );
+        render_body(text, "sent", &request.request_body, "max_request_body_kib");
+        render_body(text, "read", &request.response_body, "max_response_body_kib");
+    }
+}
+
+/// Shows a body's size against its limit, when the body had bytes or
+/// came near the limit.
+fn render_body(text: &mut String, verb: &str, body: &BodySize, key: &str) {
+    if body.bytes == 0 && body.state == LimitState::Ok {
+        return;
+    }
+    let note = match body.state {
+        LimitState::Ok => String::new(),
+        LimitState::Near => format!(", over {NEAR_LIMIT_PERCENT}% of the limit"),
+        LimitState::Over => ", over the limit, so the request failed".to_string(),
+    };
+    line(
+        text,
+        format!(
+            "    {} {verb} {} of {} ({key}){note}",
+            marker(body.state),
+            size_text(body.bytes),
+            size_text(body.limit)
+        ),
+    );
+}
+
+fn marker(state: LimitState) -> char {
+    match state {
+        LimitState::Ok => ' ',
+        LimitState::Near => '~',
+        LimitState::Over => '!',
     }
 }
 
@@ -139,11 +171,7 @@ fn render_metrics(text: &mut String, metrics: &[Metric]) {
         "resources (! over a limit, ~ over 80% of it):".to_string(),
     );
     for metric in metrics {
-        let marker = match metric.state {
-            LimitState::Ok => ' ',
-            LimitState::Near => '~',
-            LimitState::Over => '!',
-        };
+        let marker = marker(metric.state);
         let limit = match (metric.limit, metric.limit_key) {
             (Some(limit), Some(key)) => format!("of {} ({key})", value_text(limit, metric.unit)),
             _ => "no limit".to_string(),

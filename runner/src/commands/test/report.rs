@@ -3,11 +3,11 @@
 use serde::Serialize;
 
 use crate::bindings::{Outcome, Ticket};
-use crate::egress::{Decision, RequestRecord};
+use crate::egress::{Decision, EgressLimits, RequestRecord};
 use crate::engine::{CacheOutcome, LogLine};
 use crate::writeback::WritePlan;
 
-use super::metrics::Metric;
+use super::metrics::{self, LimitState, Metric};
 use super::values::{input_text, value_text};
 
 /// What one test run did and used.
@@ -124,6 +124,32 @@ pub struct RequestReport {
     pub error: Option<String>,
     /// Milliseconds from the request to the response head or the failure.
     pub duration_ms: u64,
+    /// The request body sent, against `max_request_body_kib`.
+    pub request_body: BodySize,
+    /// The response body the hook read, against `max_response_body_kib`.
+    pub response_body: BodySize,
+}
+
+/// The size of one HTTP body and how it compares with its policy limit.
+#[derive(Debug, Serialize)]
+pub struct BodySize {
+    /// Bytes sent or read; past the limit, the bytes of the chunk that
+    /// crossed it count too.
+    pub bytes: u64,
+    /// The policy's limit in bytes.
+    pub limit: u64,
+    /// How `bytes` compares with `limit`.
+    pub state: LimitState,
+}
+
+impl BodySize {
+    fn new(bytes: u64, limit: u64) -> BodySize {
+        BodySize {
+            bytes,
+            limit,
+            state: metrics::compare(bytes, limit, false),
+        }
+    }
 }
 
 impl ComponentReport {
@@ -182,8 +208,9 @@ pub fn requested_changes(outcome: &Outcome) -> Vec<FieldChange> {
         .collect()
 }
 
-/// Describes the hook's HTTP requests.
-pub fn requests(records: &[RequestRecord]) -> Vec<RequestReport> {
+/// Describes the hook's HTTP requests, with their body sizes against
+/// `limits`.
+pub fn requests(records: &[RequestRecord], limits: &EgressLimits) -> Vec<RequestReport> {
     records
         .iter()
         .map(|record| {
@@ -200,6 +227,8 @@ pub fn requests(records: &[RequestRecord]) -> Vec<RequestReport> {
                 status: record.status,
                 error: record.error.clone(),
                 duration_ms: u64::try_from(record.duration.as_millis()).unwrap_or(u64::MAX),
+                request_body: BodySize::new(record.request_bytes(), limits.max_request_body),
+                response_body: BodySize::new(record.response_bytes(), limits.max_response_body),
             }
         })
         .collect()
