@@ -68,7 +68,10 @@ pub fn check_setup(config: &Config, engine: &HookEngine) -> SetupCheck {
     // so a run with a hook cannot write without it. Opening creates the file
     // when missing, as the first write would. Condition and assignment
     // hooks write nothing.
-    if config.hooks.iter().any(|hook| hook.kind == ScriptKind::Event)
+    if config
+        .hooks
+        .iter()
+        .any(|hook| hook.kind == ScriptKind::Event)
         && let Err(error) = crate::outbox::Outbox::open(&config.outbox_path)
     {
         api_problems.push(error.to_string());

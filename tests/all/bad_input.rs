@@ -447,5 +447,10 @@ fn second_document_after_ticket_info_is_input_error() {
     let mut two = ticket_info("advance-1001.xml");
     two.extend_from_slice(b"<ticket_info><id>1002</id></ticket_info>");
     let output = scenario.run("ADVANCE", &two);
-    assert_rejected(&scenario, &output, INPUT_ERROR, "second root element <ticket_info>");
+    assert_rejected(
+        &scenario,
+        &output,
+        INPUT_ERROR,
+        "second root element <ticket_info>",
+    );
 }

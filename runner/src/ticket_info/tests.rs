@@ -126,8 +126,12 @@ fn bad_input_is_named() {
 
 #[test]
 fn content_after_the_root_is_rejected() {
-    let second = error(b"<ticket_info><id>1</id></ticket_info><ticket_info><id>2</id></ticket_info>");
-    assert!(second.contains("second root element <ticket_info>"), "{second}");
+    let second =
+        error(b"<ticket_info><id>1</id></ticket_info><ticket_info><id>2</id></ticket_info>");
+    assert!(
+        second.contains("second root element <ticket_info>"),
+        "{second}"
+    );
     let text = error(b"<ticket_info><id>1</id></ticket_info>\ntrailing words");
     assert!(text.contains("text outside the root element"), "{text}");
     assert!(parse(b"<ticket_info><id>1</id></ticket_info>\n<!-- done -->\n").is_ok());

@@ -130,7 +130,12 @@ fn render_requests(text: &mut String, report: &TestReport) {
             ),
         );
         render_body(text, "sent", &request.request_body, "max_request_body_kib");
-        render_body(text, "read", &request.response_body, "max_response_body_kib");
+        render_body(
+            text,
+            "read",
+            &request.response_body,
+            "max_response_body_kib",
+        );
     }
 }
 
