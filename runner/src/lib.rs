@@ -31,5 +31,6 @@ pub mod selection;
 pub mod self_test;
 pub mod ticket;
 pub mod ticket_info;
+pub mod untrusted_text;
 pub mod writeback;
 pub mod xml_tree;

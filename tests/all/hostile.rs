@@ -138,6 +138,33 @@ fn memory_bomb_hits_memory_limit() {
 }
 
 #[test]
+fn returned_error_cannot_forge_output() {
+    let settings =
+        "mode = \"error\"\nmessage = \"bad \\u001b]0;PWNED\\u0007 \\u202e title\\nFAKE: all good\"";
+    let run = run_hostile(settings);
+
+    run.assert_exit(HOOK_FAILED);
+    run.assert_stderr_contains("bad \\u{1b}]0;PWNED\\u{7} \\u{202e} title\\nFAKE: all good");
+    let stderr = run.stderr();
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+    assert!(!stderr.contains("\nFAKE"), "{stderr}");
+    let log = std::fs::read_to_string(run.scenario.dir.path().join("hook-runner.log"))
+        .expect("read the log file");
+    assert!(!log.contains('\u{1b}'), "{log}");
+    assert!(!log.contains("\nFAKE"), "{log}");
+}
+
+#[test]
+fn returned_error_is_cut() {
+    let run = run_hostile("mode = \"error\"\nmessage = \"0123456789\"\nn = \"100000\"");
+
+    run.assert_exit(HOOK_FAILED);
+    run.assert_stderr_contains("... (1000000 bytes in all)");
+    let longest = run.stderr().lines().map(str::len).max().unwrap_or(0);
+    assert!(longest < 4000, "a line of {longest} bytes");
+}
+
+#[test]
 fn panic_message_is_reported() {
     let run = run_hostile("mode = \"field,trap\"");
 

@@ -80,7 +80,10 @@ impl Hook for Hostile {
                 "comments" => add_comments(outcome, count(30)),
                 "bigcomment" => add_big_comment(outcome, count(300 << 10)),
                 "control" => add_control_character_comment(outcome),
-                "error" => return Err(HookError::failed("deliberate")),
+                "error" => {
+                    let message = config::get_or("message", "deliberate");
+                    return Err(HookError::failed(message.repeat(count(1))));
+                }
                 "read" => read_ticket_repeatedly(outcome, info.id, count(200))?,
                 "http" => http::make_requests(outcome),
                 "env-secret" => http::check_secret_variable(outcome),

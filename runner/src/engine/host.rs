@@ -14,6 +14,7 @@ use crate::api::ApiClient;
 use crate::bindings::Ticket;
 use crate::bindings::hook_runner::api::{config, log, tickets, types};
 use crate::egress::Egress;
+use crate::untrusted_text::escape_control;
 
 use super::memory::MemoryLimiter;
 use super::sandbox::RunContext;
@@ -193,23 +194,6 @@ fn level_name(level: log::Level) -> &'static str {
         log::Level::Warn => "warn",
         log::Level::Error => "error",
     }
-}
-
-/// Escapes control characters (line breaks included) in text from a hook,
-/// so that a hook cannot forge log lines or terminal output.
-pub(crate) fn escape_control(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut escaped = String::with_capacity(text.len() + 8);
-    for character in text.chars() {
-        if character.is_control() {
-            escaped.extend(character.escape_default());
-        } else {
-            escaped.push(character);
-        }
-    }
-    std::borrow::Cow::Owned(escaped)
 }
 
 impl config::Host for HostState {

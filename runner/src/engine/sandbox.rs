@@ -16,7 +16,7 @@ use wasmtime_wasi::p2::bindings::CommandPre;
 use super::cache::CacheOutcome;
 use super::command;
 use super::compile::Compiled;
-use super::host::{HostState, LogLine, TicketAccess, escape_control};
+use super::host::{HostState, LogLine, TicketAccess};
 use super::kind::{HookKind, hook_kind};
 use super::limits::Limits;
 use super::memory::MemoryLimiter;
@@ -28,6 +28,7 @@ use crate::bindings::{
 use crate::command_output::CommandOutput;
 use crate::componentize::{self, Adapter, ComponentizeError};
 use crate::egress::{Egress, RequestRecord};
+use crate::untrusted_text::escape_control;
 
 /// A compiled component, linked and ready to instantiate.
 pub struct LoadedHook {
@@ -361,7 +362,7 @@ impl HookEngine {
                 Returned::Trigger(Err(hook_error))
                 | Returned::Condition(Err(hook_error))
                 | Returned::Assignment(Err(hook_error)),
-            )) => (Err(HookFailure::Returned(hook_error)), None),
+            )) => (Err(HookFailure::Returned(readable_error(hook_error))), None),
             Ok(Ok(Returned::Condition(Ok(value)))) => (Ok(empty_outcome()), Some(value)),
             Ok(Ok(Returned::Assignment(Ok(returned)))) => {
                 tasks = Some(returned);
@@ -444,6 +445,19 @@ impl HookRun {
             stderr_bytes: 0,
             tasks: None,
         }
+    }
+}
+
+/// Characters of a hook's error message that hook-runner keeps; the rest
+/// is cut, so that one error cannot flood standard error and the log.
+const MAX_ERROR_MESSAGE_CHARS: usize = 2000;
+
+/// Returns `error` with its message escaped and cut, because the hook
+/// chose it and it is printed to the admin's terminal and the log file.
+fn readable_error(error: HookError) -> HookError {
+    HookError {
+        message: crate::untrusted_text::shorten(&error.message, MAX_ERROR_MESSAGE_CHARS),
+        ..error
     }
 }
 
