@@ -54,6 +54,7 @@ pub fn build(
             ticket_id,
             read_grant,
             client,
+            already_read: None,
         },
         limits,
         egress: Egress::new(

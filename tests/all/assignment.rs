@@ -5,9 +5,10 @@
 
 use hook_runner_tests::guests::{ASSIGNMENT_PROBE, ZONE_ASSIGNMENT};
 use hook_runner_tests::http_service::HttpService;
-use hook_runner_tests::scenario::{HookEntry, Scenario, describe};
+use hook_runner_tests::scenario::{HookEntry, Scenario, describe, fixtures};
 
 const HOOK_FAILED: i32 = 5;
+const API_ERROR: i32 = 6;
 
 /// Zones for ticket 1001, whose current step has access request 61709 to
 /// 10.20.30.40, 61719 to 192.168.10.5 and 61729 to 172.16.6.20.
@@ -340,6 +341,50 @@ fn denied_http_request_prints_nothing() {
         "the hook broke its policy with 1 denied request(s), so nothing it returned was printed",
     );
     assert!(service.requests().is_empty(), "the request never left");
+}
+
+#[test]
+fn hook_read_reuses_the_ticket() {
+    let scenario = Scenario::start();
+    let policy = scenario.dir.path().join("read-policy.toml");
+    std::fs::write(&policy, "[ticket]\nread = true\n").expect("write the policy");
+    let extra = format!("kind = \"assignment\"\npolicy = \"{}\"\n", policy.display());
+    scenario.write_config(&[HookEntry {
+        name: "probe",
+        component: ASSIGNMENT_PROBE,
+        events: "[]",
+        extra: &extra,
+        settings: "mode = \"read\"\ntasks = \"A|alice|self|61709\"",
+    }]);
+
+    let output = scenario.run_command(&["assign", "probe", "1001"]);
+
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let reads = scenario
+        .emulator
+        .requests()
+        .iter()
+        .filter(|request| request.method == "GET" && request.path.ends_with("/tickets/1001"))
+        .count();
+    assert_eq!(reads, 1, "{:?}", scenario.emulator.requests());
+}
+
+#[test]
+fn ticket_with_other_id_is_api_error() {
+    let ticket = std::fs::read_to_string(fixtures().join("tickets/1001.xml"))
+        .expect("read the ticket fixture")
+        .replacen("<id>1001</id>", "<id>9999</id>", 1);
+    let api = HttpService::start(move |_| (200, "application/xml", ticket.clone()));
+    let scenario = Scenario::start();
+    scenario.write_config_with_api(&api.base_url(), &[zone_assignment(ZONES)]);
+
+    let output = scenario.run_command(&["assign", "zones", "1001"]);
+
+    assert_failed(
+        &output,
+        API_ERROR,
+        "the SecureChange API returned ticket 9999 for ticket 1001",
+    );
 }
 
 #[test]

@@ -12,6 +12,7 @@
 //! | `trap` | panics with the message `deliberate panic` |
 //! | `loop` | loops forever without host calls |
 //! | `http` | sends a GET request to `url`, ignores the result, then returns the tasks |
+//! | `read` | reads its ticket through the `tickets` import, fails unless it equals the ticket it was given, then returns the tasks |
 //!
 //! `tasks` lists tasks separated by `;`, each as
 //! `NAME|PARTICIPANTS|MODE|IDS`: participants and access request ids are
@@ -20,7 +21,7 @@
 //! `PCI|alice,bob|manual:carol|61709;Rest|dave|self|`.
 
 use hook_runner_guest::{
-    AssignmentHook, HookError, TaskAssignment, Ticket, config, export_assignment, log,
+    AssignmentHook, HookError, TaskAssignment, Ticket, config, export_assignment, log, tickets,
 };
 use wasi::http::outgoing_handler;
 use wasi::http::types::{Fields, Method, OutgoingRequest, Scheme};
@@ -30,7 +31,7 @@ use wasi::http::types::{Fields, Method, OutgoingRequest, Scheme};
 pub struct AssignmentProbe;
 
 impl AssignmentHook for AssignmentProbe {
-    fn assign(_ticket: Ticket) -> Result<Vec<TaskAssignment>, HookError> {
+    fn assign(ticket: Ticket) -> Result<Vec<TaskAssignment>, HookError> {
         match config::get_or("mode", "tasks").as_str() {
             "tasks" => configured_tasks(),
             "error" => Err(HookError::failed("deliberate")),
@@ -38,6 +39,15 @@ impl AssignmentHook for AssignmentProbe {
             "loop" => loop_forever(),
             "http" => {
                 send_get(&config::get_or("url", ""));
+                configured_tasks()
+            }
+            "read" => {
+                let read = tickets::get_ticket(ticket.id)?;
+                if read != ticket {
+                    return Err(HookError::failed(
+                        "the ticket read differs from the one given",
+                    ));
+                }
                 configured_tasks()
             }
             other => Err(HookError::failed(format!("unknown mode `{other}`"))),

@@ -208,7 +208,7 @@ async fn run_script(
     check_pin(hook, &loaded.digest).map_err(load_failed)?;
     check_kind(hook, loaded.kind).map_err(load_failed)?;
     let policy = hook_context::load_policy(hook).map_err(load_failed)?;
-    let context = hook_context::build(hook, policy, resolver, ticket_id, Some(api.clone()))
+    let mut context = hook_context::build(hook, policy, resolver, ticket_id, Some(api.clone()))
         .map_err(load_failed)?;
     for secret in &context.secrets {
         audit.add_secret(secret);
@@ -231,6 +231,16 @@ async fn run_script(
             return Err(Failure::new(Status::Api, message));
         }
     };
+    if ticket.id != ticket_id {
+        let message = format!(
+            "the SecureChange API returned ticket {} for ticket {ticket_id}, so the hook did not \
+             run: check [api] url, which may point at a proxy that rewrites requests",
+            ticket.id
+        );
+        audit.outcome_handled(&hook.name, Some(&message), started.elapsed(), None);
+        return Err(Failure::new(Status::Api, message));
+    }
+    context.tickets.already_read = Some(ticket.clone());
 
     let run = engine
         .run(&loaded, context, HookInput::Ticket(&ticket))

@@ -28,6 +28,9 @@ pub struct TicketAccess {
     pub read_grant: ReadGrant,
     /// The API client, absent when the run makes no API calls.
     pub client: Option<Arc<ApiClient>>,
+    /// The ticket as the host read it before the run, which a read by the
+    /// hook returns, so that one run reads the ticket once.
+    pub already_read: Option<Ticket>,
 }
 
 /// The `read` setting of a policy's `[ticket]` table.
@@ -68,6 +71,8 @@ impl HostState {
         deadline: Instant,
         context: RunContext,
     ) -> HostState {
+        let mut tickets = context.tickets;
+        let ticket_cache = tickets.already_read.take();
         HostState {
             wasi,
             http: WasiHttpCtx::new(),
@@ -77,13 +82,13 @@ impl HostState {
             deadline,
             hook: context.name,
             settings: context.settings,
-            tickets: context.tickets,
+            tickets,
             log_bytes_left: context.limits.log_bytes,
             log_bytes_used: 0,
             log_lines: Vec::new(),
             log_lines_dropped: 0,
             api_errors: Vec::new(),
-            ticket_cache: None,
+            ticket_cache,
         }
     }
 
