@@ -10,8 +10,17 @@ export class TaskAssignment {
     this.accessRequestIds = [];
   }
 
-  // Adds participants by SecureChange login.
+  // Adds participants by SecureChange login, one argument each. An array
+  // argument is an error, because String() would join it into one login.
   participant(...logins) {
+    for (const login of logins) {
+      if (Array.isArray(login)) {
+        throw new TypeError(
+          `task ${JSON.stringify(this.name)}: pass each login as its own argument, ` +
+            `as in participant(...logins), not an array`,
+        );
+      }
+    }
     this.participants.push(...logins.map(String));
     return this;
   }

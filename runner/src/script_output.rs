@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use quick_xml::escape::escape;
 
 use crate::bindings::{AssignmentMode, FieldValue, TaskAssignment, Ticket};
+use crate::untrusted_text;
 
 /// Returns the `<response>` document of a scripted condition.
 pub fn condition_response(value: bool) -> String {
@@ -112,11 +113,19 @@ pub fn check_tasks(tasks: &[TaskAssignment], ticket: &Ticket) -> Result<(), Task
                     list_ids(&step_requests)
                 )));
             }
-            if let Some(owner) = owners.insert(id, name) {
-                return Err(TasksError(format!(
-                    "access request {id} is named by task `{owner}` and by task `{name}`: \
-                     give each access request to one task"
-                )));
+            match owners.insert(id, name) {
+                Some(owner) if owner == name => {
+                    return Err(TasksError(format!(
+                        "task `{name}` names access request {id} twice: name it once"
+                    )));
+                }
+                Some(owner) => {
+                    return Err(TasksError(format!(
+                        "access request {id} is named by task `{owner}` and by task `{name}`: \
+                         give each access request to one task"
+                    )));
+                }
+                None => {}
             }
         }
     }
@@ -132,8 +141,15 @@ fn check_task(name: &str, task: &TaskAssignment) -> Result<(), TasksError> {
              SecureChange user"
         )));
     }
+    let mut participants = BTreeSet::new();
     for participant in &task.participants {
-        check_text(&context, "participant user name", participant.trim())?;
+        let participant = participant.trim();
+        check_user_name(&context, "participant user name", participant)?;
+        if !participants.insert(participant) {
+            return Err(TasksError(format!(
+                "{context} names the participant `{participant}` twice: name each user once"
+            )));
+        }
     }
     if let AssignmentMode::Manual(assigner) = &task.mode {
         if assigner.trim().is_empty() {
@@ -142,22 +158,44 @@ fn check_task(name: &str, task: &TaskAssignment) -> Result<(), TasksError> {
                  user who picks the handler, or use self-assignment"
             )));
         }
-        check_text(&context, "assigner user name", assigner.trim())?;
+        check_user_name(&context, "assigner user name", assigner.trim())?;
     }
     Ok(())
 }
 
-/// Rejects an empty value and control characters, which XML 1.0 cannot
-/// carry (tab and line breaks included, because names are single-line).
+/// Rejects an empty value, control characters and the noncharacters
+/// U+FFFE and U+FFFF, which XML 1.0 cannot carry (tab and line breaks
+/// included, because names are single-line), and bidirectional formatting
+/// characters, which would make a name read differently from what it is.
 fn check_text(context: &str, what: &str, value: &str) -> Result<(), TasksError> {
     if value.is_empty() {
         return Err(TasksError(format!("{context} has an empty {what}")));
     }
-    if let Some(character) = value.chars().find(|character| character.is_control()) {
+    let rejected = |character: char| {
+        character.is_control()
+            || matches!(character, '\u{fffe}' | '\u{ffff}')
+            || untrusted_text::is_bidi_control(character)
+    };
+    if let Some(character) = value.chars().find(|character| rejected(*character)) {
         return Err(TasksError(format!(
-            "{context} has the {what} `{}`, which contains the control character {:?}",
+            "{context} has the {what} `{}`, which contains the character {}; use printable \
+             text only",
             value.escape_default(),
-            character
+            character.escape_unicode()
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a SecureChange login: text as [`check_text`] accepts, without
+/// white space or commas, which no login has and which show a list of
+/// users passed as one name.
+fn check_user_name(context: &str, what: &str, value: &str) -> Result<(), TasksError> {
+    check_text(context, what, value)?;
+    if value.contains(|character: char| character.is_whitespace() || character == ',') {
+        return Err(TasksError(format!(
+            "{context} has the {what} `{value}`, which contains white space or a comma: give \
+             each user as its own list item"
         )));
     }
     Ok(())

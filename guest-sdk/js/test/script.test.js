@@ -23,6 +23,10 @@ test('TaskAssignment builds the task-assignment record', () => {
   assert.deepEqual(new TaskAssignment('x').mode, { tag: 'self-assignment' });
 });
 
+test('TaskAssignment.participant rejects an array', () => {
+  assert.throws(() => new TaskAssignment('PCI review').participant(['alice', 'bob']), TypeError);
+});
+
 test('currentAccessRequests lists each request of the current step once', () => {
   const full = {
     steps: [

@@ -22,7 +22,16 @@ def task(
 ) -> api_types.TaskAssignment:
     """Return a task to open on the current step. Without `assigner` every
     participant sees the task and any of them can take it. With `assigner`,
-    that user picks the handler from the participants."""
+    that user picks the handler from the participants.
+
+    `participants` is a list of logins: a single string is rejected with a
+    TypeError, because iterating it would give one participant per
+    character."""
+    if isinstance(participants, str):
+        raise TypeError(
+            f"task {name!r}: participants must be a list of logins, not the string "
+            f"{participants!r}; write [{participants!r}]"
+        )
     if assigner is None:
         mode: api_types.AssignmentMode = api_types.AssignmentMode_SelfAssignment()
     else:

@@ -75,6 +75,10 @@ class TaskTests(unittest.TestCase):
         self.assertEqual(created.mode, t.AssignmentMode_Manual("carol"))
         self.assertEqual(created.access_request_ids, [])
 
+    def test_single_string_is_rejected(self):
+        with self.assertRaisesRegex(TypeError, r"write \['alice'\]"):
+            task("Review", "alice")
+
 
 class CurrentAccessRequestsTests(unittest.TestCase):
     def test_each_request_once(self):

@@ -151,7 +151,53 @@ fn participants_are_checked() {
         AssignmentMode::SelfAssignment,
         &[],
     )]);
-    assert!(control.contains("control character"), "{control}");
+    assert!(control.contains("the character \\u{1}"), "{control}");
+    let list = rejection(&[task(
+        "A",
+        &["alice, bob"],
+        AssignmentMode::SelfAssignment,
+        &[],
+    )]);
+    assert!(list.contains("white space or a comma"), "{list}");
+    let twice = rejection(&[task(
+        "A",
+        &["alice", " alice"],
+        AssignmentMode::SelfAssignment,
+        &[],
+    )]);
+    assert!(
+        twice.contains("names the participant `alice` twice"),
+        "{twice}"
+    );
+}
+
+#[test]
+fn non_xml_and_bidi_characters_are_rejected() {
+    for (name, shown) in [
+        ("A\u{fffe}B", "\\u{fffe}"),
+        ("A\u{ffff}B", "\\u{ffff}"),
+        ("abc\u{202e}cba", "\\u{202e}"),
+    ] {
+        let message = rejection(&[task(name, &["alice"], AssignmentMode::SelfAssignment, &[])]);
+        assert!(
+            message.contains(&format!("the character {shown}")),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn access_request_named_twice_by_one_task_is_rejected() {
+    let message = rejection(&[task(
+        "A",
+        &["alice"],
+        AssignmentMode::SelfAssignment,
+        &[61709, 61709],
+    )]);
+    assert!(
+        message.contains("task `A` names access request 61709 twice"),
+        "{message}"
+    );
 }
 
 #[test]
