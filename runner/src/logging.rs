@@ -13,6 +13,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::{LogConfig, LogFormat};
 use tracing_subscriber::Layer;
+use tracing_subscriber::filter::filter_fn;
 use tracing_subscriber::fmt;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -59,6 +60,21 @@ pub fn check_levels(filter: &str) -> Result<(), LoggingError> {
     Ok(())
 }
 
+/// Target of the records that go to the log file only, because their text
+/// is on standard error already.
+const FILE_ONLY_TARGET: &str = "hook_runner::failure";
+
+/// Logs the failure that ends the process to the log file, one line with
+/// its causes. Standard error has it from `main` already.
+pub fn record_failure(failure: &crate::failure::Failure) {
+    let rendered = failure.render();
+    let message = rendered
+        .strip_prefix("error: ")
+        .unwrap_or(&rendered)
+        .replace("\n  caused by: ", ": ");
+    tracing::error!(target: FILE_ONLY_TARGET, exit_code = failure.status.code(), "{message}");
+}
+
 /// Installs the global subscriber for the `[log]` settings.
 pub fn init(config: &LogConfig) -> Result<(), LoggingError> {
     let configured_level = config.level.as_deref();
@@ -76,7 +92,8 @@ pub fn init(config: &LogConfig) -> Result<(), LoggingError> {
     let stderr_layer = fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
-        .with_target(false);
+        .with_target(false)
+        .with_filter(filter_fn(|metadata| metadata.target() != FILE_ONLY_TARGET));
     let file_layer = match &config.file {
         None => None,
         Some(path) => {

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(failure) => {
             eprintln!("{}", failure.render());
+            logging::record_failure(&failure);
             failure.status.into()
         }
     }

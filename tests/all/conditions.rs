@@ -178,6 +178,25 @@ fn condition_ticket_not_found() {
 }
 
 #[test]
+fn condition_failure_reaches_log_file_once() {
+    let scenario = scenario_with("pci_networks = \"192.168.10.0/24\"");
+
+    let output = scenario.run_command(&["condition", "pci-scope", "424242"]);
+
+    let message = "ticket 424242 was not found in SecureChange";
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches(message).count(), 1, "{stderr}");
+    let log = std::fs::read_to_string(scenario.dir.path().join("hook-runner.log"))
+        .expect("read the log file");
+    let line = log
+        .lines()
+        .find(|line| line.contains(message))
+        .unwrap_or_else(|| panic!("no `{message}` in the log file:\n{log}"));
+    assert!(line.contains("ERROR"), "{line}");
+    assert!(line.contains("exit_code=6"), "{line}");
+}
+
+#[test]
 fn condition_unknown_hook_name() {
     let scenario = scenario_with("pci_networks = \"192.168.10.0/24\"");
 
