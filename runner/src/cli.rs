@@ -114,7 +114,7 @@ Exit codes:
      for compile, a component that does not compile or a cache that cannot be
      written; for componentize, a module that cannot be wrapped or an output
      that cannot be written; for condition and assign, an unknown hook name or
-     a hook of another kind
+     a hook of another kind; for test, a condition or assignment hook
   4  invalid SCW_EVENT or <ticket_info> on standard input; for test, an invalid
      --event value or --ticket file; for condition and assign, a ticket id that
      is not a positive whole number or `test`
@@ -153,8 +153,13 @@ pub fn parse_arguments(arguments: Vec<String>) -> Result<Cli, clap::Error> {
     Ok(cli)
 }
 
+/// Returns whether the first argument holds several words, as when
+/// SecureChange passes the admin's arguments as one string. One that is
+/// only white space holds none, and splitting it would drop it.
 fn is_joined(arguments: &[String]) -> bool {
-    arguments.len() >= 2 && arguments[1].contains(char::is_whitespace)
+    arguments.len() >= 2
+        && arguments[1].contains(char::is_whitespace)
+        && !arguments[1].trim().is_empty()
 }
 
 /// Splits an argument list that SecureChange passed as one string (`-a b`
@@ -235,6 +240,13 @@ mod tests {
         };
         assert_eq!(condition.hook, "pci");
         assert_eq!(condition.ticket, "-1");
+    }
+
+    #[test]
+    fn blank_first_argument_is_not_dropped() {
+        let arguments = ["hook-runner", " ", "check"].map(String::from).to_vec();
+        let error = parse_arguments(arguments).expect_err("rejected");
+        assert_eq!(error.kind(), clap::error::ErrorKind::InvalidSubcommand);
     }
 
     #[test]

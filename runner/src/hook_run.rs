@@ -221,39 +221,52 @@ pub fn check_kind(hook: &HookConfig, kind: HookKind) -> Result<(), String> {
     if fits {
         return Ok(());
     }
+    let article = if kind == HookKind::Assignment {
+        "an"
+    } else {
+        "a"
+    };
     let found = format!(
-        "component `{}` of hook `{}` is a {} hook (it exports `{}`)",
+        "component `{}` is {article} {} hook (it exports `{}`)",
         hook.component.display(),
-        hook.name,
         kind.name(),
         kind.export_name()
     );
-    Err(match (hook.kind, kind) {
-        (ScriptKind::Event, HookKind::Condition | HookKind::Assignment) => {
-            let script = if kind == HookKind::Condition {
-                ScriptKind::Condition
-            } else {
-                ScriptKind::Assignment
-            };
-            format!(
-                "{found}, which SecureChange starts with a ticket id, not on events: set \
-                 kind = \"{}\" on the hook, remove its events, and register \
-                 `hook-runner {} {} TICKET_ID` in SecureChange",
-                script.name(),
-                script.subcommand(),
-                hook.name
-            )
-        }
-        (script, _) => {
-            let (world, export) = match script {
+    let script_kind_of = |kind: HookKind| match kind {
+        HookKind::Condition => Some(ScriptKind::Condition),
+        HookKind::Assignment => Some(ScriptKind::Assignment),
+        HookKind::Trigger | HookKind::Command => None,
+    };
+    Err(match (hook.kind, script_kind_of(kind)) {
+        (ScriptKind::Event, Some(script)) => format!(
+            "{found}, which SecureChange starts with a ticket id, not on events: set \
+             kind = \"{}\" on hook `{}`, remove its events, and register \
+             `hook-runner {} {} TICKET_ID` in SecureChange",
+            script.name(),
+            hook.name,
+            script.subcommand(),
+            hook.name
+        ),
+        (configured, Some(script)) => format!(
+            "{found}, but hook `{}` has kind = \"{}\": set kind = \"{}\" to use this \
+             component, and register it as `hook-runner {} {} TICKET_ID`",
+            hook.name,
+            configured.name(),
+            script.name(),
+            script.subcommand(),
+            hook.name
+        ),
+        (configured, None) => {
+            let (world, export) = match configured {
                 ScriptKind::Condition => ("condition", EVALUATE_EXPORT),
                 ScriptKind::Assignment | ScriptKind::Event => ("assignment", ASSIGN_EXPORT),
             };
             format!(
-                "{found}, but the hook has kind = \"{}\", which needs a component of the \
+                "{found}, but hook `{}` has kind = \"{}\", which needs a component of the \
                  `{world}` world that exports `{export}`: build the hook against that world, \
                  or remove kind to run this component on events",
-                script.name()
+                hook.name,
+                configured.name()
             )
         }
     })

@@ -236,7 +236,9 @@ fn condition_component_declared_as_assignment() {
     assert_failed(
         &output,
         CONFIG_ERROR,
-        "is a condition hook (it exports `evaluate`), but the hook has kind = \"assignment\"",
+        "is a condition hook (it exports `evaluate`), but hook `pci-scope` has kind = \
+         \"assignment\": set kind = \"condition\" to use this component, and register it as \
+         `hook-runner condition pci-scope TICKET_ID`",
     );
 }
 

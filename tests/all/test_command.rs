@@ -4,7 +4,7 @@
 
 use std::process::Output;
 
-use hook_runner_tests::guests::{COMMAND_PROBE, HOSTILE, RISK_SCORER};
+use hook_runner_tests::guests::{COMMAND_PROBE, HOSTILE, PCI_SCOPE, RISK_SCORER};
 use hook_runner_tests::http_service::{HttpService, Reply};
 use hook_runner_tests::scenario::{API_PASSWORD, HookEntry, Scenario, describe, fixtures};
 use hook_runner_tests::ticket_state::field_texts;
@@ -333,9 +333,15 @@ fn body_sizes_are_compared_with_limits() {
     assert_eq!(request["request_body"]["state"], "near");
     assert_eq!(request["response_body"]["limit"], 2048);
     assert_eq!(request["response_body"]["state"], "over", "{report}");
-    assert!(text.contains("~ sent 1000 bytes of 1.0 KiB (max_request_body_kib)"), "{text}");
+    assert!(
+        text.contains("~ sent 1000 bytes of 1.0 KiB (max_request_body_kib)"),
+        "{text}"
+    );
     assert!(text.contains("! read "), "{text}");
-    assert!(text.contains("over the limit, so the request failed"), "{text}");
+    assert!(
+        text.contains("over the limit, so the request failed"),
+        "{text}"
+    );
 }
 
 fn command_probe_scenario(mode: &str) -> Scenario {
@@ -371,7 +377,10 @@ fn command_hook_result_is_reported() {
         .expect("log")
         .iter()
         .any(|line| line["level"] == "stdout");
-    assert!(!logged_stdout, "a command hook's stdout is its result: {report}");
+    assert!(
+        !logged_stdout,
+        "a command hook's stdout is its result: {report}"
+    );
     assert!(metric(&report, "stdout")["value"].as_u64() > Some(0));
     assert!(scenario.writes().is_empty());
 }
@@ -385,6 +394,52 @@ fn command_hook_failure_is_reported() {
     let failure = report["failure"]["message"].as_str().unwrap_or_default();
     assert!(failure.contains("no change window found"), "{report}");
     assert!(scenario.writes().is_empty());
+}
+
+#[test]
+fn condition_hook_is_sent_to_condition() {
+    let scenario = Scenario::start();
+    scenario.write_config(&[HookEntry {
+        name: "pci-scope",
+        component: PCI_SCOPE,
+        events: "[]",
+        extra: "kind = \"condition\"",
+        settings: "",
+    }]);
+    let ticket = ticket_file();
+
+    let by_name = run_test(
+        &scenario,
+        &["pci-scope", "--ticket", &ticket, "--event", "ADVANCE"],
+    );
+    let by_path = run_test(
+        &scenario,
+        &[PCI_SCOPE, "--ticket", &ticket, "--event", "ADVANCE"],
+    );
+
+    assert_eq!(
+        by_name.status.code(),
+        Some(CONFIG),
+        "{}",
+        describe(&by_name)
+    );
+    assert!(
+        stderr(&by_name).contains("try it with `hook-runner condition pci-scope test`"),
+        "{}",
+        describe(&by_name)
+    );
+    assert_eq!(
+        by_path.status.code(),
+        Some(CONFIG),
+        "{}",
+        describe(&by_path)
+    );
+    assert!(
+        stderr(&by_path).contains("is a condition hook (it exports `evaluate`)"),
+        "{}",
+        describe(&by_path)
+    );
+    assert!(scenario.emulator.requests().is_empty());
 }
 
 #[test]

@@ -177,7 +177,7 @@ impl TestCommand {
         };
         if hook.kind != ScriptKind::Event {
             return Err(Failure::new(
-                Status::Usage,
+                Status::Config,
                 format!(
                     "hook `{name}` has kind = \"{kind}\", which SecureChange starts with a ticket \
                      id, not on an event: try it with `hook-runner {command} {name} test` for its \
@@ -410,12 +410,8 @@ impl TestCommand {
                     ),
                 )
             })?;
-        let metrics = metrics::measure(
-            run,
-            &checked.limits,
-            checked.http_limits.max_requests,
-            size,
-        );
+        let metrics =
+            metrics::measure(run, &checked.limits, checked.http_limits.max_requests, size);
         let failure = handled.error.map(|message| FailureReport {
             message,
             limit: metrics::limit_fired(&metrics),
