@@ -43,7 +43,7 @@ static void staff_tasks(hr_task_list_t *tasks, const char *participants, const c
                 start++;
             }
         }
-        if (assigner != NULL) {
+        if (assigner != NULL && assigner[0] != '\0') {
             hr_task_set_manual(&tasks->ptr[i], assigner);
         }
     }

@@ -1,7 +1,7 @@
 //! Hooks written in C with the C SDK (`guest-sdk/c`), compiled by zig cc
-//! and componentized by hook-runner: the `change-window` trigger hook runs
-//! end to end against the emulator, and the condition and assignment
-//! examples export their worlds' functions.
+//! and componentized by hook-runner: the `change-window` trigger hook, the
+//! `high-risk` condition and the `split-by-target` assignment hook run end
+//! to end against the emulator, and each exports its world's function.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -330,4 +330,126 @@ fn trigger_example_exports_on_event() {
     let component = component(CHANGE_WINDOW_C);
 
     assert_eq!(export_names(&component), ["on-event"]);
+}
+
+/// Starts the emulator with ticket 1001 whose "Risk Level" selection is
+/// `High` and whose access requests all have the target device `fw-east`.
+fn high_risk_scenario() -> Scenario {
+    let original = std::fs::read_to_string(fixtures().join("tickets/1001.xml"))
+        .expect("read the ticket fixture");
+    let level = original
+        .find("<name>Risk Level</name>")
+        .expect("Risk Level field");
+    let options_end = original[level..].find("</options>").expect("its options") + level;
+    let mut ticket = original.clone();
+    ticket.insert_str(
+        options_end + "</options>".len(),
+        "<selection>High</selection>",
+    );
+    let ticket = ticket.replace(
+        "<targets/>",
+        "<targets><target type=\"Object\"><object_name>fw-east</object_name></target></targets>",
+    );
+    let data = tempfile::tempdir().expect("temp dir");
+    std::fs::write(data.path().join("1001.xml"), ticket).expect("write the ticket");
+    Scenario::start_with_data(data.path())
+}
+
+/// Writes a configuration with the C example of `kind` as the hook `name`,
+/// with its example policy and the `[hook.config]` lines in `settings`.
+fn configure_script(scenario: &Scenario, name: &str, kind: &str, settings: &str) {
+    let (component_path, folder) = match kind {
+        "condition" => (HIGH_RISK_CONDITION_C, "high-risk-condition-c"),
+        _ => (SPLIT_BY_TARGET_C, "split-by-target-c"),
+    };
+    let component = component(component_path);
+    let extra = format!(
+        "kind = \"{kind}\"\npolicy = \"{}/../guests/{folder}/policy.toml\"",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    scenario.write_config(&[HookEntry {
+        name,
+        component: &component,
+        events: "[]",
+        extra: &extra,
+        settings,
+    }]);
+}
+
+#[test]
+fn condition_example_decides_on_risk_level() {
+    let high = high_risk_scenario();
+    configure_script(&high, "high-risk", "condition", "");
+    let output = high.run_command(&["condition", "high-risk", "1001"]);
+    assert_eq!(output.status.code(), Some(SUCCESS), "{}", describe(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "<response><condition_result>true</condition_result></response>\n"
+    );
+
+    let unset = Scenario::start();
+    configure_script(&unset, "high-risk", "condition", "");
+    let output = unset.run_command(&["condition", "high-risk", "1001"]);
+    assert_eq!(output.status.code(), Some(SUCCESS), "{}", describe(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "<response><condition_result>false</condition_result></response>\n"
+    );
+}
+
+#[test]
+fn assignment_example_splits_by_target() {
+    let scenario = high_risk_scenario();
+    configure_script(
+        &scenario,
+        "split",
+        "assignment",
+        "participants = \"a.lee,,b.kim\"\nassigner = \"c.wright\"",
+    );
+
+    let output = scenario.run_command(&["assign", "split", "1001"]);
+
+    assert_eq!(output.status.code(), Some(SUCCESS), "{}", describe(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("<name>fw-east</name>"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "<participant_username>a.lee</participant_username>\
+             <participant_username>b.kim</participant_username>"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("<assignment_mode>manual</assignment_mode>"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("c.wright"), "{stdout}");
+    for id in [61709, 61719, 61729] {
+        assert!(
+            stdout.contains(&format!("<access_request_id>{id}</access_request_id>")),
+            "{stdout}"
+        );
+    }
+}
+
+#[test]
+fn empty_setting_reads_as_empty_string() {
+    // The host passes an empty string as a pointer the guest never
+    // allocated; the SDK must not free it.
+    let scenario = high_risk_scenario();
+    configure_script(
+        &scenario,
+        "split",
+        "assignment",
+        "participants = \"a.lee\"\nassigner = \"\"",
+    );
+
+    let output = scenario.run_command(&["assign", "split", "1001"]);
+
+    assert_eq!(output.status.code(), Some(SUCCESS), "{}", describe(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("<assignment_mode>self</assignment_mode>"),
+        "{stdout}"
+    );
 }

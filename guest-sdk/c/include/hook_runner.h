@@ -126,7 +126,8 @@ char *hr_string_to_cstr(const hr_string_t *string);
 /* Sets `string` to a malloc'd copy of `text`, as outcomes and errors need. */
 void hr_string_copy(hr_string_t *string, const char *text);
 
-/* Frees the bytes of `string` and sets it to the empty string. */
+/* Frees the bytes of `string` and sets it to the empty string. An empty
+ * string owns no memory, so this is safe on any string, the host's included. */
 void hr_string_free(hr_string_t *string);
 
 /* Returns a malloc'd string formatted like printf; free it with free(). */

@@ -50,14 +50,25 @@ char *hr_format(const char *format, ...) {
     return text;
 }
 
+/* An empty hr_string_t owns no memory, as in the generated bindings: the
+ * canonical ABI hands the guest empty strings with the pointer 1, which is
+ * not a heap block, so only strings with bytes are ever freed. */
+
 void hr_string_take(hr_string_t *string, char *text) {
+    size_t length = strlen(text);
+    if (length == 0) {
+        free(text);
+        string->ptr = NULL;
+        string->len = 0;
+        return;
+    }
     string->ptr = (uint8_t *)text;
-    string->len = strlen(text);
+    string->len = length;
 }
 
 bool hr_string_equals(const hr_string_t *string, const char *text) {
     size_t length = strlen(text);
-    return string->len == length && memcmp(string->ptr, text, length) == 0;
+    return string->len == length && (length == 0 || memcmp(string->ptr, text, length) == 0);
 }
 
 char *hr_string_to_cstr(const hr_string_t *string) {
@@ -71,13 +82,20 @@ char *hr_string_to_cstr(const hr_string_t *string) {
 
 void hr_string_copy(hr_string_t *string, const char *text) {
     size_t length = strlen(text);
+    if (length == 0) {
+        string->ptr = NULL;
+        string->len = 0;
+        return;
+    }
     string->ptr = hr_alloc(length + 1);
     memcpy(string->ptr, text, length);
     string->len = length;
 }
 
 void hr_string_free(hr_string_t *string) {
-    free(string->ptr);
+    if (string->len > 0) {
+        free(string->ptr);
+    }
     string->ptr = NULL;
     string->len = 0;
 }
