@@ -100,7 +100,7 @@ command-guests: $(COMMAND_GUESTS)
 
 $(GUEST_TARGET_DIR)/command/priority-level.wasm: guests/priority-level-c/priority_level.c $(NATIVE_STAMP)
 	@mkdir -p $(@D)
-	$(ZIG_CC) --target=wasm32-wasi -Os -o $@ $<
+	$(ZIG_CC) --target=wasm32-wasi -Os -Wl,-z,stack-size=1048576 -o $@ $<
 
 $(GUEST_TARGET_DIR)/command/requester-note.wasm: guests/requester-note-go/main.go guests/requester-note-go/go.mod $(NATIVE_STAMP)
 	@mkdir -p $(@D)

@@ -6,7 +6,7 @@
  * that sets the "Risk Level" drop-down from the ticket's priority and adds a
  * comment. Build it with any C compiler for wasm32-wasi, for example:
  *
- *     zig cc --target=wasm32-wasi -Os -o priority-level.wasm priority_level.c
+ *     zig cc --target=wasm32-wasi -Os -Wl,-z,stack-size=1048576 -o priority-level.wasm priority_level.c
  *     clang --target=wasm32-wasi --sysroot=/usr -Os -o priority-level.wasm priority_level.c
  */
 #include <stdio.h>

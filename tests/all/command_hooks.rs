@@ -86,6 +86,29 @@ fn c_core_module_writes_fields() {
 }
 
 #[test]
+fn c_core_module_fits_small_memory_limit() {
+    // Built with a 1 MiB stack; zig's default 16 MiB stack alone would
+    // exceed this limit.
+    let scenario = Scenario::start();
+    let policy = scenario.dir.path().join("small.toml");
+    std::fs::write(
+        &policy,
+        "[ticket]\nread = true\nwrite_fields = [\"Risk Level\"]\ncomment = true\n\n[limits]\nmemory_mib = 16\n",
+    )
+    .expect("write the policy");
+    let component = component(PRIORITY_LEVEL_C);
+    let extra = format!("policy = \"{}\"", policy.display());
+    scenario.write_config(&[HookEntry {
+        extra: &extra,
+        ..command_hook("priority-level", &component)
+    }]);
+
+    let output = scenario.run("ADVANCE", &ticket_info("advance-1001.xml"));
+
+    assert_exit(&output, 0);
+}
+
+#[test]
 fn go_core_module_writes_fields() {
     let component = component(REQUESTER_NOTE_GO);
     let (scenario, _, output) = run_advance(&[command_hook("requester-note", &component)]);
