@@ -176,6 +176,38 @@ fn c_project_builds_and_runs() {
 }
 
 #[test]
+fn c_project_builds_a_condition() {
+    let parent = tempfile::tempdir().expect("temp dir");
+    let project = create_project(parent.path(), "c", "new_c_condition");
+    let script = project.join("build.sh");
+    let text = std::fs::read_to_string(&script).expect("read build.sh");
+    assert!(text.contains("\nworld=trigger\n"), "{text}");
+    std::fs::write(
+        &script,
+        text.replace("\nworld=trigger\n", "\nworld=condition\n"),
+    )
+    .expect("write build.sh");
+    let example =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../guests/high-risk-condition-c/high_risk.c");
+    std::fs::copy(example, project.join("new_c_condition.c")).expect("copy the example");
+
+    build(
+        &project,
+        Command::new("./build.sh").env("HOOK_RUNNER", hook_runner_binary()),
+    );
+
+    let component = project.join("build/new_c_condition.wasm");
+    let output = Command::new(hook_runner_binary())
+        .args(["inspect", "--json"])
+        .arg(&component)
+        .output()
+        .expect("hook-runner inspect runs");
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["exports"][0]["name"], "evaluate", "{report}");
+}
+
+#[test]
 fn new_rejects_bad_arguments() {
     let parent = tempfile::tempdir().expect("temp dir");
     let dir = parent.path().join("taken");

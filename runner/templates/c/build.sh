@@ -13,6 +13,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# The WIT world the hook is built for: trigger (hr_on_event), condition
+# (hr_evaluate) or assignment (hr_assign).
+world=trigger
+
 sdk=${HOOK_RUNNER_SDK:-{{sdk_shell}}}
 if [ ! -f "$sdk/c/include/hook_runner.h" ]; then
     echo "error: $sdk/c/include/hook_runner.h not found; set HOOK_RUNNER_SDK to the guest-sdk folder of a hook-runner repository" >&2
@@ -46,15 +50,16 @@ fi
 rm -rf hook-runner-sdk
 mkdir -p hook-runner-sdk build
 cp -R "$sdk/c/include" "$sdk/c/src" hook-runner-sdk/
-cp -R "$sdk/c/bindings/trigger" hook-runner-sdk/bindings
+cp -R "$sdk/c/bindings/$world" hook-runner-sdk/bindings
 
 # -Wl,--strip-debug keeps the component-type section that `-s` would drop.
 # The 1 MiB stack replaces zig's 16 MiB default, which alone would fill the
 # policy's memory limit.
 "${zig[@]}" cc --target=wasm32-wasi -mexec-model=reactor -std=c11 -Os \
-    -Wall -Wextra -Wl,--strip-debug -Wl,-z,stack-size=1048576 -DHOOK_RUNNER_WORLD_TRIGGER \
+    -Wall -Wextra -Wl,--strip-debug -Wl,-z,stack-size=1048576 \
+    "-DHOOK_RUNNER_WORLD_$(echo "$world" | tr a-z A-Z)" \
     -Ihook-runner-sdk/include -Ihook-runner-sdk/src -Ihook-runner-sdk/bindings \
     -o build/{{name}}.core.wasm {{name}}.c hook-runner-sdk/src/*.c \
-    hook-runner-sdk/bindings/trigger.c hook-runner-sdk/bindings/trigger_component_type.o
+    "hook-runner-sdk/bindings/$world.c" "hook-runner-sdk/bindings/${world}_component_type.o"
 "$hook_runner" componentize --reactor build/{{name}}.core.wasm -o build/{{name}}.wasm
 echo "built build/{{name}}.wasm"
