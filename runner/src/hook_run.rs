@@ -1,6 +1,7 @@
 //! One hook's turn in a run: load it, run it in its sandbox, check its
 //! outcome against its policy, and write the outcome back.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::api::ApiClient;
@@ -11,6 +12,7 @@ use crate::config::{HookConfig, ScriptKind};
 use crate::egress::{Decision, EgressLimits, RequestRecord, Resolver};
 use crate::engine::{
     ASSIGN_EXPORT, EVALUATE_EXPORT, HookEngine, HookInput, HookKind, HookRun, Limits, LoadedHook,
+    RunContext,
 };
 use crate::event::event_name;
 use crate::exit_code::Status;
@@ -95,17 +97,30 @@ pub async fn run_hook(
     handled
 }
 
-/// Loads the hook, runs it in its sandbox and checks its outcome against
-/// its policy, writing the audit records of the run. A hook that cannot be
-/// loaded is recorded and returned as the error message.
-pub async fn run_and_check(
+/// A hook ready to run: its checked component and the sandbox context
+/// built from its policy.
+#[derive(Debug)]
+pub struct PreparedHook {
+    /// The component, its digest pin and kind checked.
+    pub loaded: LoadedHook,
+    /// The settings, ticket access, limits and egress of the run.
+    pub context: RunContext,
+    /// The policy file and its `[ticket]` grant, for the outcome checks.
+    pub ticket_grant: (Option<PathBuf>, TicketGrant),
+}
+
+/// Loads the hook's component, checks its digest pin and kind, and builds
+/// the context of a run on ticket `ticket_id` from its policy, writing the
+/// audit records. A hook that cannot be loaded is recorded and returned as
+/// the error message.
+pub fn prepare(
     engine: &HookEngine,
     api: &Arc<ApiClient>,
     resolver: &Resolver,
     audit: &AuditTrail,
     hook: &HookConfig,
-    (event, info): (Event, &TicketInfo),
-) -> Result<CheckedRun, String> {
+    ticket_id: u64,
+) -> Result<PreparedHook, String> {
     let load_failed = |message: String| {
         audit.hook_load_failed(&hook.name, &message);
         message
@@ -118,11 +133,34 @@ pub async fn run_and_check(
     check_kind(hook, loaded.kind).map_err(load_failed)?;
     let policy = hook_context::load_policy(hook).map_err(load_failed)?;
     let ticket_grant = (policy.path.clone(), policy.ticket.clone());
-    let context = hook_context::build(hook, policy, resolver, info.id, Some(api.clone()))
+    let context = hook_context::build(hook, policy, resolver, ticket_id, Some(api.clone()))
         .map_err(load_failed)?;
     for secret in &context.secrets {
         audit.add_secret(secret);
     }
+    Ok(PreparedHook {
+        loaded,
+        context,
+        ticket_grant,
+    })
+}
+
+/// Loads the hook, runs it in its sandbox and checks its outcome against
+/// its policy, writing the audit records of the run. A hook that cannot be
+/// loaded is recorded and returned as the error message.
+pub async fn run_and_check(
+    engine: &HookEngine,
+    api: &Arc<ApiClient>,
+    resolver: &Resolver,
+    audit: &AuditTrail,
+    hook: &HookConfig,
+    (event, info): (Event, &TicketInfo),
+) -> Result<CheckedRun, String> {
+    let PreparedHook {
+        loaded,
+        context,
+        ticket_grant,
+    } = prepare(engine, api, resolver, audit, hook, info.id)?;
     let limits = context.limits;
     let max_requests = context.max_http_requests;
     let http_limits = context.egress.limits();
@@ -158,7 +196,7 @@ fn check_outcome(
     run: &HookRun,
     limits: &Limits,
     audit: &AuditTrail,
-    (policy_path, grant): &(Option<std::path::PathBuf>, TicketGrant),
+    (policy_path, grant): &(Option<PathBuf>, TicketGrant),
     outcome: &Outcome,
 ) -> Verdict {
     tracing::info!(

@@ -20,8 +20,7 @@ use crate::egress::Resolver;
 use crate::engine::{HookEngine, HookInput};
 use crate::exit_code::Status;
 use crate::failure::Failure;
-use crate::hook_context;
-use crate::hook_run::{check_kind, check_pin, denied_requests_error, record_run};
+use crate::hook_run::{self, PreparedHook, denied_requests_error, record_run};
 use crate::script_output::{check_tasks, condition_response, tasks_document};
 use crate::self_test::{check_api, check_hook};
 
@@ -197,22 +196,12 @@ async fn run_script(
     hook: &HookConfig,
     ticket_id: u64,
 ) -> Result<String, Failure> {
-    let load_failed = |message: String| {
-        audit.hook_load_failed(&hook.name, &message);
-        Failure::new(Status::Config, message)
-    };
-    let loaded = engine
-        .load(&hook.component)
-        .map_err(|error| load_failed(error.to_string()))?;
-    audit.hook_started(&hook.name, &loaded.path, &loaded.digest);
-    check_pin(hook, &loaded.digest).map_err(load_failed)?;
-    check_kind(hook, loaded.kind).map_err(load_failed)?;
-    let policy = hook_context::load_policy(hook).map_err(load_failed)?;
-    let mut context = hook_context::build(hook, policy, resolver, ticket_id, Some(api.clone()))
-        .map_err(load_failed)?;
-    for secret in &context.secrets {
-        audit.add_secret(secret);
-    }
+    let PreparedHook {
+        loaded,
+        mut context,
+        ..
+    } = hook_run::prepare(engine, api, resolver, audit, hook, ticket_id)
+        .map_err(|message| Failure::new(Status::Config, message))?;
     let limits = context.limits;
     let max_requests = context.max_http_requests;
 
