@@ -195,14 +195,20 @@ impl ApiClient {
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default()
             .to_string();
-        let text = response
-            .text()
-            .await
-            .map_err(|source| ApiError::Transport {
-                method: method.to_string(),
-                url: url.to_string(),
-                source,
-            })?;
+        let text =
+            read_body(response, MAX_RESPONSE_BYTES)
+                .await
+                .map_err(|problem| match problem {
+                    BodyProblem::Transport(source) => ApiError::Transport {
+                        method: method.to_string(),
+                        url: url.to_string(),
+                        source,
+                    },
+                    BodyProblem::Invalid(message) => ApiError::Body {
+                        url: url.to_string(),
+                        message,
+                    },
+                })?;
         tracing::debug!(
             %method,
             url = %url,
@@ -228,4 +234,38 @@ impl ApiClient {
             },
         })
     }
+}
+
+/// Largest API response body read, 32 MiB. A ticket with hundreds of access
+/// requests is a few MiB, so a larger body is a fault, and reading it whole
+/// would hold it all in memory.
+const MAX_RESPONSE_BYTES: usize = 32 << 20;
+
+/// Why a response body could not be read.
+enum BodyProblem {
+    /// The connection failed while the body arrived.
+    Transport(reqwest::Error),
+    /// The body is too large or not UTF-8.
+    Invalid(String),
+}
+
+/// Reads a response body of at most `limit` bytes as UTF-8 text.
+async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<String, BodyProblem> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyProblem::Transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(BodyProblem::Invalid(format!(
+                "the response body is larger than {} MiB, the most hook-runner reads from the \
+                 SecureChange API; check that [api] url points at SecureChange",
+                limit >> 20
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    String::from_utf8(body).map_err(|error| {
+        BodyProblem::Invalid(format!(
+            "the response body is not valid UTF-8 (first invalid byte at offset {})",
+            error.utf8_error().valid_up_to()
+        ))
+    })
 }

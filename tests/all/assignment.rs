@@ -388,6 +388,22 @@ fn ticket_with_other_id_is_api_error() {
 }
 
 #[test]
+fn oversized_api_response_is_api_error() {
+    let body = format!("<ticket>{}</ticket>", " ".repeat(33 << 20));
+    let api = HttpService::start(move |_| (200, "application/xml", body.clone()));
+    let scenario = Scenario::start();
+    scenario.write_config_with_api(&api.base_url(), &[zone_assignment(ZONES)]);
+
+    let output = scenario.run_command(&["assign", "zones", "1001"]);
+
+    assert_failed(
+        &output,
+        API_ERROR,
+        "the response body is larger than 32 MiB",
+    );
+}
+
+#[test]
 fn assignment_hook_error_on_missing_zones() {
     let scenario = Scenario::start();
     scenario.write_config(&[zone_assignment("")]);
