@@ -555,6 +555,32 @@ fn component_path_without_policy_is_denied_writes() {
 }
 
 #[test]
+fn json_error_is_json() {
+    let scenario = risk_scenario();
+    let ticket = ticket_file();
+
+    let output = run_test(
+        &scenario,
+        &[
+            "no-such-hook",
+            "--ticket",
+            &ticket,
+            "--event",
+            "ADVANCE",
+            "--json",
+        ],
+    );
+
+    assert_eq!(output.status.code(), Some(USAGE), "{}", describe(&output));
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|error| panic!("stdout is not JSON ({error}): {}", describe(&output)));
+    assert_eq!(report["status"], "error");
+    assert_eq!(report["exit_code"], USAGE);
+    let error = report["error"].as_str().unwrap_or_default();
+    assert!(error.contains("no-such-hook"), "{report}");
+}
+
+#[test]
 fn bad_input_is_rejected() {
     let scenario = risk_scenario();
     let ticket = ticket_file();

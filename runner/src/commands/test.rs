@@ -92,10 +92,35 @@ struct Session<'a> {
     info: &'a TicketInfo,
 }
 
+/// The `--json` document of a test that ended before its report.
+#[derive(serde::Serialize)]
+struct ErrorReport {
+    status: &'static str,
+    exit_code: u8,
+    error: String,
+}
+
 impl TestCommand {
     /// Runs the command with the configuration at `config_path` and returns
-    /// the exit status.
+    /// the exit status. With `--json`, a failure before the report prints a
+    /// JSON document with `status` `error` too, so standard output always
+    /// parses.
     pub async fn execute(&self, config: &Config, config_path: &Path) -> Result<Status, Failure> {
+        let result = self.run_and_report(config, config_path).await;
+        if self.json
+            && let Err(failure) = &result
+        {
+            let report = ErrorReport {
+                status: "error",
+                exit_code: failure.status.code(),
+                error: failure.error.to_string(),
+            };
+            super::print_report(&report, true, |_| String::new())?;
+        }
+        result
+    }
+
+    async fn run_and_report(&self, config: &Config, config_path: &Path) -> Result<Status, Failure> {
         let started = Instant::now();
         let event = parse_event(&self.event)
             .map_err(|error| Failure::new(Status::Input, format!("--event: {error}")))?;
