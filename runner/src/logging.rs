@@ -68,11 +68,24 @@ const FILE_ONLY_TARGET: &str = "hook_runner::failure";
 /// its causes. Standard error has it from `main` already.
 pub fn record_failure(failure: &crate::failure::Failure) {
     let rendered = failure.render();
-    let message = rendered
-        .strip_prefix("error: ")
-        .unwrap_or(&rendered)
-        .replace("\n  caused by: ", ": ");
+    let message = single_line(
+        &rendered
+            .strip_prefix("error: ")
+            .unwrap_or(&rendered)
+            .replace("\n  caused by: ", ": "),
+    );
     tracing::error!(target: FILE_ONLY_TARGET, exit_code = failure.status.code(), "{message}");
+}
+
+/// Joins a multi-line message into one log record: the indented list items
+/// after a colon that introduces them, separated by `; `.
+pub fn single_line(message: &str) -> String {
+    message
+        .replace(":\n  - ", ": ")
+        .replace("\n  - ", "; ")
+        .replace(":\n  ", ": ")
+        .replace("\n  ", "; ")
+        .replace('\n', "; ")
 }
 
 /// Installs the global subscriber for the `[log]` settings.
@@ -124,4 +137,22 @@ pub fn init(config: &LogConfig) -> Result<(), LoggingError> {
         .with(file_layer)
         .try_init();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::single_line;
+
+    #[test]
+    fn list_message_joins_on_one_line() {
+        assert_eq!(
+            single_line("2 problem(s):\n  - a\n  - b"),
+            "2 problem(s): a; b"
+        );
+        assert_eq!(
+            single_line("none was written:\n  field `x` is not granted\n  field `y` too"),
+            "none was written: field `x` is not granted; field `y` too"
+        );
+        assert_eq!(single_line("one\ntwo"), "one; two");
+    }
 }

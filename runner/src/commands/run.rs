@@ -248,9 +248,7 @@ async fn run_hooks(
                 condition = Some(condition.unwrap_or(true) && value);
             }
             HookResult::Failed(hook_status, message) => {
-                // One record per line: a multi-line message is joined, its
-                // list items after the colon that introduces them.
-                let message = message.replace(":\n  ", ": ").replace("\n  ", "; ");
+                let message = crate::logging::single_line(&message);
                 tracing::error!(hook = %hook.name, ticket = info.id, "{message}");
                 status = status.max(hook_status);
                 failed += 1;

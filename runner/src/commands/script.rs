@@ -167,9 +167,6 @@ fn test_setup(config: &Config, engine: &HookEngine, hook: &HookConfig) -> Result
         )
         .collect();
     if !problems.is_empty() {
-        for problem in &problems {
-            tracing::error!("test: {problem}");
-        }
         return Err(Failure::new(
             Status::Config,
             format!(
