@@ -315,17 +315,22 @@ fn first_miss(grant: &HttpGrant, request: &Request<'_>) -> Option<Miss> {
     }
 }
 
-/// Writes the smallest `[[http]]` table that would allow the request.
+/// Describes the smallest `[[http]]` table that would allow the request.
+/// A table takes one key per line, which a one-line message cannot show,
+/// so the keys are listed with commas.
 fn suggest_grant(request: &Request<'_>) -> String {
-    let mut grant = format!("[[http]] host = \"{}\"", request.host);
+    let mut keys = vec![format!("host = \"{}\"", request.host)];
     if request.scheme != Scheme::Https {
-        grant.push_str(&format!(" scheme = \"{}\"", request.scheme));
+        keys.push(format!("scheme = \"{}\"", request.scheme));
     }
     if request.port != request.scheme.default_port() {
-        grant.push_str(&format!(" ports = {}", request.port));
+        keys.push(format!("ports = {}", request.port));
     }
-    grant.push_str(&format!(" methods = [\"{}\"]", request.method));
-    grant
+    keys.push(format!("methods = [\"{}\"]", request.method));
+    format!(
+        "a [[http]] table with the keys {}, each on its own line",
+        keys.join(", ")
+    )
 }
 
 /// Splits `host[:port]` and normalises the host. The port is `None` when
@@ -491,7 +496,7 @@ impl fmt::Display for DenialReason {
                 suggestion,
             } => write!(
                 f,
-                "no [[http]] grant in `{}` matches host `{host}`; to allow it add: {suggestion}",
+                "no [[http]] grant in `{}` matches host `{host}`; to allow it add {suggestion}",
                 path.display()
             ),
             DenialReason::NoGrant {
@@ -501,7 +506,7 @@ impl fmt::Display for DenialReason {
             } => write!(
                 f,
                 "the hook has no policy file, so no grant matches host `{host}`; \
-                 to allow it give the hook a policy file with: {suggestion}"
+                 to allow it give the hook a policy file with {suggestion}"
             ),
             DenialReason::Scheme {
                 grant,

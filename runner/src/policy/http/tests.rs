@@ -451,8 +451,8 @@ fn no_grant_message_suggests_grant() {
             "evil.test",
             "/x",
             "denied GET https://evil.test/x: no [[http]] grant in `policies/risk.toml` \
-             matches host `evil.test`; to allow it add: [[http]] host = \"evil.test\" \
-             methods = [\"GET\"]",
+             matches host `evil.test`; to allow it add a [[http]] table with the keys \
+             host = \"evil.test\", methods = [\"GET\"], each on its own line",
         ),
         (
             "POST",
@@ -460,8 +460,9 @@ fn no_grant_message_suggests_grant() {
             "Evil.Test:8080",
             "/x",
             "denied POST http://Evil.Test:8080/x: no [[http]] grant in `policies/risk.toml` \
-             matches host `evil.test`; to allow it add: [[http]] host = \"evil.test\" \
-             scheme = \"http\" ports = 8080 methods = [\"POST\"]",
+             matches host `evil.test`; to allow it add a [[http]] table with the keys \
+             host = \"evil.test\", scheme = \"http\", ports = 8080, methods = [\"POST\"], each on \
+             its own line",
         ),
         (
             "GET",
@@ -469,8 +470,8 @@ fn no_grant_message_suggests_grant() {
             "[2001:db8::1]",
             "/",
             "denied GET https://[2001:db8::1]/: no [[http]] grant in `policies/risk.toml` \
-             matches host `2001:db8::1`; to allow it add: [[http]] host = \"2001:db8::1\" \
-             methods = [\"GET\"]",
+             matches host `2001:db8::1`; to allow it add a [[http]] table with the keys \
+             host = \"2001:db8::1\", methods = [\"GET\"], each on its own line",
         ),
     ];
     for (method, scheme, authority, path, expected) in cases {
@@ -491,8 +492,9 @@ fn deny_all_policy_denies_everything() {
     assert_eq!(
         denial.to_string(),
         "denied GET https://api.example.com/: the hook has no policy file, so no grant \
-         matches host `api.example.com`; to allow it give the hook a policy file with: \
-         [[http]] host = \"api.example.com\" methods = [\"GET\"]"
+         matches host `api.example.com`; to allow it give the hook a policy file with a \
+         [[http]] table with the keys host = \"api.example.com\", methods = [\"GET\"], each on \
+         its own line"
     );
 }
 
