@@ -159,6 +159,18 @@ impl AuditTrail {
         });
     }
 
+    /// Records a condition or assignment hook that did not run because its
+    /// ticket could not be read.
+    pub fn ticket_read_failed(&self, hook: &str, message: &str, elapsed: Duration) {
+        self.write(Record::HookFinished {
+            hook: hook.to_string(),
+            result: HookResult::TicketReadFailed,
+            message: Some(message.to_string()),
+            duration_ms: millis(elapsed),
+            fuel_used: None,
+        });
+    }
+
     /// Records a hook that could not be loaded.
     pub fn hook_load_failed(&self, hook: &str, message: &str) {
         self.write(Record::HookFinished {

@@ -313,6 +313,31 @@ fn condition_run_is_audited() {
     assert!(audit.contains("\"kind\":\"run_finished\""), "{audit}");
 }
 
+#[test]
+fn missing_ticket_is_audited() {
+    let scenario = Scenario::start();
+    scenario.write_config_with(
+        "[audit]\nfile = \"audit.jsonl\"\n",
+        &[pci_scope("pci_networks = \"192.168.10.0/24\"")],
+    );
+
+    let output = scenario.run_command(&["condition", "pci-scope", "424242"]);
+
+    assert_eq!(
+        output.status.code(),
+        Some(API_ERROR),
+        "{}",
+        describe(&output)
+    );
+    let audit = std::fs::read_to_string(scenario.dir.path().join("audit.jsonl"))
+        .expect("audit file written");
+    assert!(
+        audit.contains("\"result\":\"ticket_read_failed\""),
+        "{audit}"
+    );
+    assert!(audit.contains("\"exit_code\":6"), "{audit}");
+}
+
 /// Starts a scenario with the `priority-condition` example, which `make
 /// test` builds with componentize-qjs, and the example's policy file.
 fn priority_condition(settings: &str) -> Scenario {

@@ -272,6 +272,9 @@ pub enum HookResult {
     /// The hook returned an outcome that was rejected before or during
     /// write-back; the message gives the reason.
     Rejected,
+    /// hook-runner could not read the ticket that a condition or assignment
+    /// hook is called with, so the hook did not run.
+    TicketReadFailed,
 }
 
 impl Limit {

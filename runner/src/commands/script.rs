@@ -213,7 +213,7 @@ async fn run_script(
                 ),
                 _ => format!("failed to read ticket {ticket_id}: {error}"),
             };
-            audit.outcome_handled(&hook.name, Some(&message), started.elapsed(), None);
+            audit.ticket_read_failed(&hook.name, &message, started.elapsed());
             return Err(Failure::new(Status::Api, message));
         }
     };
@@ -223,7 +223,7 @@ async fn run_script(
              run: check [api] url, which may point at a proxy that rewrites requests",
             ticket.id
         );
-        audit.outcome_handled(&hook.name, Some(&message), started.elapsed(), None);
+        audit.ticket_read_failed(&hook.name, &message, started.elapsed());
         return Err(Failure::new(Status::Api, message));
     }
     context.tickets.already_read = Some(ticket.clone());
