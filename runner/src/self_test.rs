@@ -123,8 +123,18 @@ pub fn check_hook(hook: &HookConfig, engine: &HookEngine) -> HookCheck {
     let loaded = loaded.and_then(|loaded| check_kind(hook, loaded.kind).map(|()| loaded));
     let (compiled, kind, adapter) = match loaded {
         Ok(loaded) => {
-            let events: Vec<&str> = hook.events.iter().map(|event| event_name(*event)).collect();
-            tracing::info!(hook = %hook.name, events = %events.join(","), kind = loaded.kind.name(), "component loaded");
+            // Condition and assignment hooks have no events, so they show
+            // the subcommand that starts them instead.
+            let started_by = match hook.kind {
+                ScriptKind::Event => hook
+                    .events
+                    .iter()
+                    .map(|event| event_name(*event))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                script => format!("hook-runner {}", script.subcommand()),
+            };
+            tracing::info!(hook = %hook.name, started_by, kind = loaded.kind.name(), "component loaded");
             (
                 Some((loaded.digest, loaded.compiled)),
                 Some(loaded.kind),
