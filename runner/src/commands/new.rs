@@ -44,7 +44,7 @@ pub struct NewCommand {
 
     /// The guest-sdk folder of the hook-runner repository; the default is
     /// the one this binary was built from
-    #[arg(long, value_name = "PATH", default_value = DEFAULT_SDK)]
+    #[arg(long, value_name = "PATH", default_value = DEFAULT_SDK, hide_default_value = true)]
     pub sdk: PathBuf,
 }
 
