@@ -685,18 +685,8 @@ impl PasswordSource {
 /// Warns when a password file can be read by anyone but its owner, which
 /// docs/install.md asks for (`chmod 600`).
 fn warn_if_shared(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let Ok(metadata) = std::fs::metadata(path) else {
-        return;
-    };
-    let mode = metadata.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
-        tracing::warn!(
-            path = %path.display(),
-            mode = format!("{mode:o}"),
-            "api.password_file can be read by other users than its owner: run `chmod 600 {}`",
-            path.display()
-        );
+    if let Some(warning) = crate::file_access::readable_warning(path, "api.password_file") {
+        tracing::warn!("{warning}");
     }
 }
 

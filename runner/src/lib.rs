@@ -20,6 +20,7 @@ pub mod engine;
 pub mod event;
 pub mod exit_code;
 pub mod failure;
+pub mod file_access;
 pub mod hook_context;
 pub mod hook_run;
 pub mod logging;

@@ -157,8 +157,56 @@ fn check_warns_about_a_shared_password_file() {
     let warning = format!("run `chmod 600 {password}`");
     let stderr = String::from_utf8_lossy(&shared.stderr);
     assert!(stderr.contains(&warning), "{}", describe(&shared));
+    let report = String::from_utf8_lossy(&shared.stdout);
+    assert!(report.contains(&warning), "{report}");
     let stderr = String::from_utf8_lossy(&private.stderr);
     assert!(!stderr.contains(&warning), "{}", describe(&private));
+}
+
+#[test]
+fn check_warns_about_files_others_can_write() {
+    use std::os::unix::fs::PermissionsExt;
+    let scenario = Scenario::start();
+    let component = scenario.dir.path().join("shared.wasm");
+    std::fs::copy(RISK_SCORER, &component).expect("copy the component");
+    let policy = write_file(&scenario, "shared-policy.toml", "[ticket]\nread = true\n");
+    let extra = format!("policy = \"{policy}\"");
+    let component_text = component.to_string_lossy().into_owned();
+    scenario.write_config(&[hook("risk-scorer", &component_text, &extra)]);
+    for path in [scenario.config_path(), component.clone(), policy.clone().into()] {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666))
+            .expect("chmod 666");
+    }
+
+    let output = run(&scenario, &["check"]);
+
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let report = String::from_utf8_lossy(&output.stdout);
+    for what in ["the configuration", "component", "policy"] {
+        assert!(
+            report.contains(&format!("{what} `")) && report.contains("chmod go-w"),
+            "no warning for {what}:\n{report}"
+        );
+    }
+    assert_eq!(report.matches("chmod go-w").count(), 3, "{report}");
+}
+
+#[test]
+fn check_warns_about_plain_http_api() {
+    let scenario = Scenario::start();
+    scenario.write_config_with_api(
+        "http://securechange.example.invalid",
+        &[hook("risk-scorer", RISK_SCORER, "")],
+    );
+
+    let output = run(&scenario, &["check"]);
+
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(report.contains("uses plain http"), "{}", describe(&output));
+    let local = Scenario::start();
+    local.write_config(&[hook("risk-scorer", RISK_SCORER, "")]);
+    let report = String::from_utf8_lossy(&run(&local, &["check"]).stdout).into_owned();
+    assert!(!report.contains("uses plain http"), "{report}");
 }
 
 #[test]

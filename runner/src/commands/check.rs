@@ -8,10 +8,11 @@ use serde::Serialize;
 use super::inspect::{fit_policy, read_surface};
 use super::print_report;
 use crate::componentize::Adapter;
-use crate::config::{Config, HookConfig};
+use crate::config::{Config, HookConfig, PasswordSource};
 use crate::engine::{CacheOutcome, HookEngine, HookKind, list_entries};
 use crate::exit_code::Status;
 use crate::failure::Failure;
+use crate::file_access;
 use crate::logging;
 use crate::self_test::{HookCheck, check_setup};
 
@@ -87,7 +88,7 @@ fn check_config(config: &Config) -> Result<CheckReport, Failure> {
     let setup = check_setup(config, &engine);
     problems.extend(setup.api_problems);
 
-    let mut warnings = Vec::new();
+    let mut warnings = access_warnings(config);
     if let Some(stale) = stale_entries(&engine, &setup.hooks) {
         warnings.push(stale);
     }
@@ -111,10 +112,51 @@ fn check_config(config: &Config) -> Result<CheckReport, Failure> {
     })
 }
 
+/// Warns about files that other users can change or read, and about an API
+/// URL that sends the password unencrypted.
+fn access_warnings(config: &Config) -> Vec<String> {
+    let mut warnings = Vec::new();
+    warnings.extend(file_access::writable_warning(
+        &config.path,
+        "the configuration",
+        "point api.url at their own server and receive the API password",
+    ));
+    if let PasswordSource::File(path) = &config.api.password {
+        warnings.extend(file_access::readable_warning(path, "api.password_file"));
+    }
+    let host = config.api.url.host_str().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|address| address.is_loopback());
+    if config.api.url.scheme() == "http" && !loopback {
+        warnings.push(format!(
+            "api.url `{}` uses plain http, so the API password crosses the network \
+             unencrypted: use https",
+            config.api.url
+        ));
+    }
+    warnings
+}
+
 /// Adds the warnings of one hook to its check: imports its policy leaves
-/// unusable and grants its component never uses.
+/// unusable, grants its component never uses, and files that other users
+/// can change.
 fn report_hook(engine: &HookEngine, hook: &HookConfig, check: HookCheck) -> HookReport {
     let mut warnings = Vec::new();
+    warnings.extend(file_access::writable_warning(
+        &hook.component,
+        "component",
+        "replace the code that runs with hook-runner's API access",
+    ));
+    if let Some(policy) = &hook.policy {
+        warnings.extend(file_access::writable_warning(
+            policy,
+            "policy",
+            "grant the hook more HTTP destinations, secrets or field writes",
+        ));
+    }
     let loaded = check.compiled.is_some();
     let compiled = check.compiled.map(|(_, outcome)| match outcome {
         CacheOutcome::Hit => "mapped from the compile cache".to_string(),
