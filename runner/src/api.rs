@@ -122,10 +122,23 @@ impl ApiClient {
         } else {
             ticket_from_xml(&body)
         };
-        parsed.map_err(|error| ApiError::Body {
+        let ticket = parsed.map_err(|error| ApiError::Body {
             url: url.to_string(),
             message: error.to_string(),
-        })
+        })?;
+        // Writes go to the returned ticket's steps and tasks, so a response
+        // about another ticket must never be used.
+        if ticket.id != id {
+            return Err(ApiError::Body {
+                url: url.to_string(),
+                message: format!(
+                    "it describes ticket {} instead of ticket {id}; check that [api] url points \
+                     at SecureChange and that no proxy rewrites requests",
+                    ticket.id
+                ),
+            });
+        }
+        Ok(ticket)
     }
 
     /// Writes several fields of one task with a single request, which the

@@ -383,7 +383,7 @@ fn ticket_with_other_id_is_api_error() {
     assert_failed(
         &output,
         API_ERROR,
-        "the SecureChange API returned ticket 9999 for ticket 1001",
+        "it describes ticket 9999 instead of ticket 1001",
     );
 }
 

@@ -173,9 +173,12 @@ fn check_warns_about_files_others_can_write() {
     let extra = format!("policy = \"{policy}\"");
     let component_text = component.to_string_lossy().into_owned();
     scenario.write_config(&[hook("risk-scorer", &component_text, &extra)]);
-    for path in [scenario.config_path(), component.clone(), policy.clone().into()] {
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666))
-            .expect("chmod 666");
+    for path in [
+        scenario.config_path(),
+        component.clone(),
+        policy.clone().into(),
+    ] {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).expect("chmod 666");
     }
 
     let output = run(&scenario, &["check"]);

@@ -143,3 +143,29 @@ fn log_file_gets_the_run() {
         "password in log"
     );
 }
+
+#[test]
+fn response_about_another_ticket_writes_nothing() {
+    let other =
+        std::fs::read_to_string(hook_runner_tests::scenario::fixtures().join("tickets/1004.xml"))
+            .expect("read the ticket fixture");
+    let api = hook_runner_tests::http_service::HttpService::start(move |_| {
+        (200, "application/xml", other.clone())
+    });
+    let scenario = Scenario::start();
+    scenario.write_config_with_api(&api.base_url(), &[risk_scorer("")]);
+
+    let output = scenario.run("ADVANCE", &ticket_info("advance-1001.xml"));
+
+    assert_eq!(output.status.code(), Some(6), "{}", describe(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("it describes ticket 1004 instead of ticket 1001"),
+        "{stderr}"
+    );
+    let requests = api.requests();
+    assert!(
+        requests.iter().all(|request| request.method == "GET"),
+        "{requests:?}"
+    );
+}

@@ -38,8 +38,9 @@ pub enum ApiError {
         /// SecureChange's message.
         message: String,
     },
-    /// The server returned success with a body that could not be read.
-    #[error("unreadable response from {url}: {message}")]
+    /// The server returned success with a body that could not be read, or
+    /// that is not what was requested.
+    #[error("invalid response from {url}: {message}")]
     Body {
         /// Request URL.
         url: String,
