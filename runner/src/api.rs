@@ -153,7 +153,8 @@ impl ApiClient {
         let url = self.url(&format!(
             "tickets/{ticket}/steps/{step}/tasks/{task}/fields"
         ))?;
-        self.send(Method::PUT, url, Some(body)).await.map(drop)
+        let (content_type, answer) = self.send(Method::PUT, url.clone(), Some(body)).await?;
+        check_write_answer(&url, &content_type, &answer)
     }
 
     /// Adds a comment to a task.
@@ -167,7 +168,8 @@ impl ApiClient {
         let url = self.url(&format!(
             "tickets/{ticket}/steps/{step}/tasks/{task}/comments"
         ))?;
-        self.send(Method::POST, url, Some(body)).await.map(drop)
+        let (content_type, answer) = self.send(Method::POST, url.clone(), Some(body)).await?;
+        check_write_answer(&url, &content_type, &answer)
     }
 
     fn url(&self, path: &str) -> Result<Url, ApiError> {
@@ -281,4 +283,41 @@ async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Stri
             error.utf8_error().valid_up_to()
         ))
     })
+}
+
+/// Checks the body of a successful write. SecureChange answers with an
+/// empty body, XML or JSON. An HTML page comes from something else in
+/// front of it, such as a login portal or a proxy's error page, so the
+/// write may not have happened, and it stays pending for a retry.
+fn check_write_answer(url: &Url, content_type: &str, body: &str) -> Result<(), ApiError> {
+    let start: String = body.trim_start().chars().take(14).collect();
+    let start = start.to_ascii_lowercase();
+    let html = content_type.to_ascii_lowercase().contains("html")
+        || start.starts_with("<html")
+        || start.starts_with("<!doctype html");
+    if html {
+        return Err(ApiError::Body {
+            url: url.to_string(),
+            message: "the server answered the write with an HTML page, not the SecureChange \
+                      API, so the write may not have happened; check [api] url and any proxy \
+                      or login portal in front of SecureChange"
+                .to_string(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_write_answer_is_rejected() {
+        let url = Url::parse("https://sc.example.com/x").expect("URL");
+        assert!(check_write_answer(&url, "", "").is_ok());
+        assert!(check_write_answer(&url, "application/xml", "<ok/>").is_ok());
+        assert!(check_write_answer(&url, "text/html; charset=utf-8", "").is_err());
+        assert!(check_write_answer(&url, "text/plain", "<html>x</html>").is_err());
+        assert!(check_write_answer(&url, "", "\n<!DOCTYPE HTML><p>").is_err());
+    }
 }

@@ -1,7 +1,7 @@
 //! A Rust hook runs on a ticket event and its results land in the ticket.
 
 use hook_runner_tests::guests::RISK_SCORER;
-use hook_runner_tests::scenario::{HookEntry, Scenario, describe, ticket_info};
+use hook_runner_tests::scenario::{API_PASSWORD, HookEntry, Scenario, describe, ticket_info};
 
 fn risk_scorer(settings: &'static str) -> HookEntry<'static> {
     HookEntry {
@@ -168,4 +168,36 @@ fn response_about_another_ticket_writes_nothing() {
         requests.iter().all(|request| request.method == "GET"),
         "{requests:?}"
     );
+}
+
+#[test]
+fn html_answer_to_write_stays_pending() {
+    let ticket =
+        std::fs::read_to_string(hook_runner_tests::scenario::fixtures().join("tickets/1001.xml"))
+            .expect("read the ticket fixture");
+    let api = hook_runner_tests::http_service::HttpService::start(move |request| {
+        if request.method == "GET" {
+            (200, "application/xml", ticket.clone())
+        } else {
+            (
+                200,
+                "text/html",
+                "<html><body>Sign in</body></html>".to_string(),
+            )
+        }
+    });
+    let scenario = Scenario::start();
+    scenario.write_config_with_api(&api.base_url(), &[risk_scorer("")]);
+
+    let output = scenario.run("ADVANCE", &ticket_info("advance-1001.xml"));
+
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("answered the write with an HTML page"),
+        "{stderr}"
+    );
+    let listed = scenario.run_with(None, b"", &["outbox", "list"], API_PASSWORD);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains(" pending ticket 1001"), "{listed}");
 }
