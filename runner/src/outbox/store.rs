@@ -93,6 +93,19 @@ impl Outbox {
             connection,
         };
         outbox.set_up().map_err(|error| {
+            // SQLite reports a database it may not write as read-only, also
+            // when only the folder is not writable for its journal files.
+            // NOTE: no test covers this branch, because the tests run as
+            // root, whom file modes do not stop.
+            if error.to_string().contains("readonly") {
+                let folder = path.parent().unwrap_or(Path::new("."));
+                return fail(format!(
+                    "{error}; this user cannot write the outbox file or its folder `{}`, where \
+                     SQLite keeps its journal: let the user that SecureChange runs scripts as \
+                     write both",
+                    folder.display()
+                ));
+            }
             fail(format!(
                 "{error}; hook-runner cannot read its queued write-backs, `outbox list` included: \
                  move the file aside (keep it, for what it held) to start an empty outbox"
