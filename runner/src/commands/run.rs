@@ -150,10 +150,21 @@ pub(super) fn read_input(path: Option<&Path>, option: &str) -> Result<Vec<u8>, F
             })?;
             (format!("`{}`", path.display()), Box::new(file))
         }
-        None => (
-            "standard input".to_string(),
-            Box::new(std::io::stdin().lock()),
-        ),
+        None => {
+            // Someone running hook-runner by hand would otherwise see it
+            // wait with no sign of what for.
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                eprintln!(
+                    "reading the <ticket_info> document from standard input; end it with \
+                     Ctrl-D, or pass {option} FILE (`hook-runner check` checks the setup \
+                     without one)"
+                );
+            }
+            (
+                "standard input".to_string(),
+                Box::new(std::io::stdin().lock()),
+            )
+        }
     };
     let mut input = Vec::new();
     reader
