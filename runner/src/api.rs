@@ -210,6 +210,11 @@ impl ApiClient {
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default()
             .to_string();
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_string);
         let text =
             read_body(response, MAX_RESPONSE_BYTES)
                 .await
@@ -242,10 +247,17 @@ impl ApiClient {
             url: url.to_string(),
             status: status.as_u16(),
             code,
-            message: if status == StatusCode::UNAUTHORIZED && message.is_empty() {
-                "the API rejected the user name or password".to_string()
-            } else {
-                message
+            message: match (status, location) {
+                (StatusCode::UNAUTHORIZED, _) if message.is_empty() => {
+                    "the API rejected the user name or password".to_string()
+                }
+                // Redirects are not followed, because they would carry the
+                // password to another address.
+                (status, Some(location)) if status.is_redirection() => format!(
+                    "SecureChange redirects to `{location}`, which hook-runner does not follow: \
+                     set api.url to the server's address as that shows it"
+                ),
+                _ => message,
             },
         })
     }
