@@ -268,7 +268,7 @@ impl ApiClient {
 /// would hold it all in memory.
 const MAX_RESPONSE_BYTES: usize = 32 << 20;
 
-/// Why a response body could not be read.
+/// A reason a response body could not be read.
 enum BodyProblem {
     /// The connection failed while the body arrived.
     Transport(reqwest::Error),

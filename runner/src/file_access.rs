@@ -1,12 +1,13 @@
 //! Checks of who besides its owner can change or read a file that decides
 //! what hook-runner runs or sends: the configuration, policies, components
-//! and the password file. `check`, the TEST event and each run report them
-//! as warnings, because an admin may share a folder on purpose.
+//! and the password file. `check` reports them as warnings, not problems,
+//! because an admin may share a folder on purpose, and each run logs a
+//! shared password file.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-/// Returns a warning when `path`, or the folder that holds it, can be
+/// Returns a warning when `path`, or the folder that contains it, can be
 /// written by its group or by other users. `what` names the file, such as
 /// `policy`, and `risk` says what a writer could do.
 pub fn writable_warning(path: &Path, what: &str, risk: &str) -> Option<String> {

@@ -7,6 +7,7 @@
 
 use std::fs::OpenOptions;
 use std::io::IsTerminal;
+use std::os::unix::fs::OpenOptionsExt;
 use std::sync::Mutex;
 
 use tracing_subscriber::EnvFilter;
@@ -110,9 +111,13 @@ pub fn init(config: &LogConfig) -> Result<(), LoggingError> {
     let file_layer = match &config.file {
         None => None,
         Some(path) => {
+            // The log quotes API error bodies and hooks' log lines, which
+            // may carry ticket data, so a new file is for its owner only,
+            // like the audit log and the outbox.
             let file = OpenOptions::new()
                 .create(true)
                 .append(true)
+                .mode(0o600)
                 .open(path)
                 .map_err(|source| LoggingError::File {
                     path: path.to_path_buf(),

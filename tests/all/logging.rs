@@ -44,3 +44,23 @@ fn json_log_file_has_one_object_per_line() {
         "standard error stays text: {stderr}"
     );
 }
+
+#[test]
+fn new_log_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let scenario = Scenario::start();
+    scenario.write_config(&[HookEntry {
+        name: "risk-scorer",
+        component: RISK_SCORER,
+        events: "[\"ADVANCE\"]",
+        extra: "",
+        settings: "",
+    }]);
+
+    let output = scenario.run("ADVANCE", &ticket_info("advance-1001.xml"));
+
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let metadata =
+        std::fs::metadata(scenario.dir.path().join("hook-runner.log")).expect("log file");
+    assert_eq!(metadata.permissions().mode() & 0o777, 0o600);
+}
