@@ -297,7 +297,7 @@ async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Stri
     })
 }
 
-/// Checks the body of a successful write. SecureChange answers with an
+/// Checks the body of a successful write. SecureChange responds with an
 /// empty body, XML or JSON. An HTML page comes from something else in
 /// front of it, such as a login portal or a proxy's error page, so the
 /// write may not have happened, and it stays pending for a retry.

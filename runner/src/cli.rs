@@ -153,9 +153,9 @@ pub fn parse_arguments(arguments: Vec<String>) -> Result<Cli, clap::Error> {
     Ok(cli)
 }
 
-/// Returns whether the first argument holds several words, as when
-/// SecureChange passes the admin's arguments as one string. One that is
-/// only white space holds none, and splitting it would drop it.
+/// Returns whether the first argument contains several words, as when
+/// SecureChange passes the admin's arguments as one string. An argument of
+/// only white space contains none, and splitting it would drop it.
 fn is_joined(arguments: &[String]) -> bool {
     arguments.len() >= 2
         && arguments[1].contains(char::is_whitespace)

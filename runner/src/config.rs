@@ -683,7 +683,7 @@ impl PasswordSource {
 }
 
 /// Warns when a password file can be read by anyone but its owner, which
-/// docs/install.md asks for (`chmod 600`).
+/// docs/install.md requires (`chmod 600`).
 fn warn_if_shared(path: &Path) {
     if let Some(warning) = crate::file_access::readable_warning(path, "api.password_file") {
         tracing::warn!("{warning}");

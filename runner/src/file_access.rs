@@ -9,7 +9,7 @@ use std::path::Path;
 
 /// Returns a warning when `path`, or the folder that contains it, can be
 /// written by its group or by other users. `what` names the file, such as
-/// `policy`, and `risk` says what a writer could do.
+/// `policy`, and `risk` describes what a writer could do.
 pub fn writable_warning(path: &Path, what: &str, risk: &str) -> Option<String> {
     let folder = path
         .parent()

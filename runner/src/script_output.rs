@@ -163,10 +163,10 @@ fn check_task(name: &str, task: &TaskAssignment) -> Result<(), TasksError> {
     Ok(())
 }
 
-/// Rejects an empty value, control characters and the noncharacters
-/// U+FFFE and U+FFFF, which XML 1.0 cannot carry (tab and line breaks
-/// included, because names are single-line), and bidirectional formatting
-/// characters, which would make a name read differently from what it is.
+/// Rejects an empty value, control characters (tab and line breaks
+/// included, because names are single-line) and U+FFFE and U+FFFF, which
+/// XML 1.0 cannot carry. It also rejects bidirectional formatting
+/// characters, which make a name display differently from its text.
 fn check_text(context: &str, what: &str, value: &str) -> Result<(), TasksError> {
     if value.is_empty() {
         return Err(TasksError(format!("{context} has an empty {what}")));

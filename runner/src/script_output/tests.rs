@@ -187,7 +187,7 @@ fn non_xml_and_bidi_characters_are_rejected() {
 }
 
 #[test]
-fn access_request_named_twice_by_one_task_is_rejected() {
+fn repeated_request_in_task_rejected() {
     let message = rejection(&[task(
         "A",
         &["alice"],
